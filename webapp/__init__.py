@@ -1,0 +1,115 @@
+"""Lang Portal: a self-hostable Japanese vocabulary study portal.
+
+`create_app(config=None)` builds the Quart app: settings (from the
+environment, `config` overriding), the database lifecycle, the JSON API under
+/api, the HTML pages, and one error handler for everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from quart import Quart, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from .config import load_settings
+from .db import Database, DatabaseUnavailable
+from .errors import PortalError
+from .security import add_security_headers
+from .web import error_body, release_request_connection
+
+log = logging.getLogger("webapp")
+MAX_BODY_BYTES = 16 * 1024
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Quart:
+    settings = load_settings(overrides=config)
+    app = Quart(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.public_url and settings.public_url.startswith("https")),
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    database = Database(settings.database_url)
+    app.extensions["lang_portal_db"] = database
+
+    @app.before_serving
+    async def connect_database() -> None:
+        await database.connect()
+
+    @app.after_serving
+    async def disconnect_database() -> None:
+        await database.disconnect()
+
+    app.teardown_request(release_request_connection)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _register_blueprints(app: Quart) -> None:
+    from .api import api
+    from .health import health
+    from .pages import pages
+
+    app.register_blueprint(health)
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    app.after_request(add_security_headers)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api") or request.path == "/health"
+
+
+def _register_error_handlers(app: Quart) -> None:
+    from .pages.errors import render_error_page
+
+    async def respond(
+        status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Response:
+        if wants_json():
+            response = jsonify(body)
+        else:
+            response = await render_error_page(status, body["error"])
+        response.status_code = status
+        for name, value in (headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.errorhandler(PortalError)
+    async def portal_error(error: PortalError) -> Response:
+        return await respond(error.status, error_body(error))
+
+    @app.errorhandler(HTTPException)
+    async def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        headers: dict[str, str] = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        message = {
+            404: f"Not found: {request.path}",
+            405: f"Method {request.method} is not allowed here",
+            413: f"Request body is too large (at most {MAX_BODY_BYTES // 1024} KB)",
+        }.get(status, error.description or error.name)
+        return await respond(status, {"error": message}, headers)
+
+    @app.errorhandler(DatabaseUnavailable)
+    async def database_down(error: DatabaseUnavailable) -> Response:
+        log.error("database unavailable: %s", error)
+        return await respond(503, {"error": "The database is not available right now"})
+
+    @app.errorhandler(Exception)
+    async def unexpected(error: Exception) -> Response:
+        # Logged with its traceback for the operator; the client gets no details.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return await respond(500, {"error": "Internal server error"})

@@ -1,0 +1,136 @@
+"""`python -m webapp <command>`: set up, seed, reset and import the portal's database.
+
+Every command reads DATABASE_URL (default: a SQLite file under instance/),
+prints what it did, and exits non-zero with a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from .config import ConfigError, load_settings
+from .db import Conn, Database, DatabaseUnavailable
+from .errors import PortalError
+from .migrations import migrate, pending
+from .services import importer, resets, seeding
+
+Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
+
+
+async def cmd_init(conn: Conn, args: argparse.Namespace) -> None:
+    todo = await pending(conn)
+    print(f"✓ database ready ({conn.dialect}); {len(todo)} migration(s) to apply: run 'migrate'")
+
+
+async def cmd_migrate(conn: Conn, args: argparse.Namespace) -> None:
+    applied = await migrate(conn)
+    for migration in applied:
+        print(f"  applied {migration.version}_{migration.name}")
+    print(f"✓ migrations up to date ({len(applied)} applied now)")
+
+
+async def cmd_seed(conn: Conn, args: argparse.Namespace) -> None:
+    await _require_schema(conn)
+    report = await seeding.seed(conn)
+    if report.changed:
+        print(
+            f"✓ seeded: {report.words_added} words, {report.groups_added} groups, "
+            f"{report.links_added} group memberships, {report.activities_added} activities added"
+        )
+    else:
+        print("✓ seed content already present: nothing changed")
+
+
+async def cmd_reset(conn: Conn, args: argparse.Namespace) -> None:
+    await _require_schema(conn)
+    if args.full:
+        await resets.full_reset(conn)
+        print("✓ full reset: back to the seed content, no history")
+    else:
+        await resets.reset_history(conn)
+        print("✓ study history reset: sessions and reviews deleted; words and groups kept")
+
+
+async def cmd_import_seed_db(conn: Conn, args: argparse.Namespace) -> None:
+    await _require_schema(conn)
+    print(f"importing {args.path} …")
+    report = await importer.import_seed_db(conn, Path(args.path), replace=args.replace)
+    total = sum(report.rows.values())
+    print(f"✓ imported {total:,} rows in {report.seconds:.1f}s")
+    for table, rows in report.rows.items():
+        skipped = report.skipped.get(table, 0)
+        note = f" ({skipped:,} skipped: they point at missing rows)" if skipped > 0 else ""
+        print(f"  {table}: {rows:,}{note}")
+    if report.added_activities > 0:
+        print(f"  added {report.added_activities} built-in study activity(ies)")
+
+
+async def _require_schema(conn: Conn) -> None:
+    if await pending(conn):
+        raise PortalError("the database schema is not up to date: run 'python -m webapp migrate'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m webapp",
+        description="Lang Portal: manage the database named by DATABASE_URL "
+        "(default: a SQLite file under instance/).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("init", help="create the database (SQLite file) and check it answers")
+    commands.add_parser("migrate", help="apply pending schema migrations (safe to repeat)")
+    commands.add_parser("seed", help="load the seed words, groups and activities (idempotent)")
+    reset = commands.add_parser("reset", help="delete study history (or everything, with --full)")
+    reset.add_argument("--full", action="store_true", help="go back to exactly the seeded state")
+    imp = commands.add_parser(
+        "import-seed-db", help="import a SQLite database of the prototype's schema"
+    )
+    imp.add_argument("path", help="path of the prototype's SQLite file (e.g. words.db)")
+    imp.add_argument(
+        "--replace", action="store_true", help="delete the portal's current content first"
+    )
+    return parser
+
+
+COMMANDS: dict[str, Command] = {
+    "init": cmd_init,
+    "migrate": cmd_migrate,
+    "seed": cmd_seed,
+    "reset": cmd_reset,
+    "import-seed-db": cmd_import_seed_db,
+}
+
+
+async def run(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    database = Database(settings.database_url)
+    await database.connect()
+    try:
+        async with database.connection() as conn:
+            await COMMANDS[args.command](conn, args)
+    finally:
+        await database.disconnect()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        asyncio.run(run(args))
+    except (ConfigError, DatabaseUnavailable, PortalError) as error:
+        print(f"✗ {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("✗ interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # anything else: one line, not a traceback
+        print(f"✗ {args.command} failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

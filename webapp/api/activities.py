@@ -1,0 +1,57 @@
+"""Study activities: list, show, their sessions, and launching a session."""
+
+from __future__ import annotations
+
+from quart import request
+
+from ..errors import NotFound
+from ..pagination import parse_page_request
+from ..queries import activities, sessions
+from ..services import study
+from ..web import ID, conn, json_body, require_int
+from . import api
+
+
+def _public(activity: dict) -> dict:
+    return {key: value for key, value in activity.items() if key != "builtin"}
+
+
+@api.get("/study_activities")
+async def list_activities() -> dict:
+    page = parse_page_request(request.args)
+    db = await conn()
+    items = await activities.list_activities_page(db, limit=page.limit, offset=page.offset)
+    total = await activities.count_activities(db)
+    return {"items": [_public(a) for a in items], "pagination": page.describe(total)}
+
+
+@api.get(f"/study_activities/<{ID}:activity_id>")
+async def show_activity(activity_id: int) -> dict:
+    activity = await activities.get_activity(await conn(), activity_id)
+    if activity is None:
+        raise NotFound(f"Study activity {activity_id} not found")
+    return _public(activity)
+
+
+@api.get(f"/study_activities/<{ID}:activity_id>/study_sessions")
+async def list_activity_sessions(activity_id: int) -> dict:
+    page = parse_page_request(request.args)
+    db = await conn()
+    if await activities.get_activity(db, activity_id) is None:
+        raise NotFound(f"Study activity {activity_id} not found")
+    filters = {"study_activity_id": activity_id}
+    items = await sessions.list_sessions_page(
+        db, limit=page.limit, offset=page.offset, filters=filters
+    )
+    total = await sessions.count_sessions(db, filters=filters)
+    return {"items": items, "pagination": page.describe(total)}
+
+
+@api.post("/study_activities")
+@api.post("/study_sessions")
+async def launch_session() -> tuple[dict, int]:
+    body = await json_body()
+    group_id = require_int(body, "group_id")
+    activity_id = require_int(body, "study_activity_id")
+    created = await study.launch_session(await conn(), group_id=group_id, activity_id=activity_id)
+    return created, 201

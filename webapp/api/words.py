@@ -1,0 +1,34 @@
+"""GET /api/words and /api/words/:id."""
+
+from __future__ import annotations
+
+from quart import request
+
+from ..errors import NotFound
+from ..pagination import parse_page_request
+from ..queries import words
+from ..web import ID, conn
+from . import api
+
+
+@api.get("/words")
+async def list_words() -> dict:
+    page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
+    db = await conn()
+    items = await words.list_words_page(
+        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order
+    )
+    return {"items": items, "pagination": page.describe(await words.count_words(db))}
+
+
+@api.get(f"/words/<{ID}:word_id>")
+async def show_word(word_id: int) -> dict:
+    db = await conn()
+    word = await words.get_word(db, word_id)
+    if word is None:
+        raise NotFound(f"Word {word_id} not found")
+    return {
+        **word,
+        "stats": {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]},
+        "groups": await words.list_word_groups(db, word_id),
+    }

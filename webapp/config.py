@@ -1,0 +1,150 @@
+"""Settings from the environment, validated once at start-up.
+
+Every setting has a safe default for a laptop; `load_settings` raises
+`ConfigError` with a message naming the variable when a value is unusable, so a
+misconfigured deployment fails at start-up rather than on the first request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'lang_portal.db'}"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+    admin_token: str | None = None
+    default_timezone: str = "UTC"
+    public_url: str | None = None
+    allowed_origins: tuple[str, ...] = ()
+    trust_proxy: bool = False
+    testing: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
+
+
+def _parse_port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"PORT must be a whole number, got {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT must be between 1 and 65535, got {port}")
+    return port
+
+
+def _parse_database_url(raw: str) -> str:
+    url = raw.strip()
+    # Heroku-style add-ons still hand out postgres://; asyncpg wants postgresql://
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if not (url.startswith("sqlite:///") or url.startswith("postgresql://")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite:/// (a file) or postgresql:// "
+            f"(a server), got {raw!r}"
+        )
+    if url.startswith("sqlite:///") and url.rstrip("/").endswith(":memory:"):
+        raise ConfigError(
+            "DATABASE_URL may not be an in-memory SQLite database: every connection "
+            "would see a new empty database. Use a file path instead."
+        )
+    return url
+
+
+def _parse_timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Tokyo, got {raw!r}"
+        ) from None
+    return raw
+
+
+def _parse_origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"ALLOWED_ORIGINS entries must look like https://example.com, got {origin!r}"
+            )
+    return origins
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """Return the key kept under instance/, creating it once.
+
+    Every worker must share one key, or a CSRF token signed by one worker would
+    be rejected by the next; a file written once gives that without configuration.
+    """
+    path = instance_dir / "secret_key"
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Read settings from `env` (default os.environ); `overrides` win (tests use them)."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {k.upper(): v for k, v in env.items()}
+    values.update({k.upper(): v for k, v in (overrides or {}).items()})
+
+    database_url = _parse_database_url(str(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL))
+    port = _parse_port(str(values.get("PORT") or "8000"))
+    timezone = _parse_timezone(str(values.get("DEFAULT_TIMEZONE") or "UTC"))
+    origins = _parse_origins(str(values.get("ALLOWED_ORIGINS") or ""))
+    admin_token = str(values.get("ADMIN_TOKEN") or "") or None
+    if admin_token is not None and len(admin_token) < 12:
+        raise ConfigError("ADMIN_TOKEN must be at least 12 characters long")
+    public_url = str(values.get("PUBLIC_URL") or "").rstrip("/") or None
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_URL must start with http:// or https://, got {public_url!r}")
+    secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key()
+    return Settings(
+        database_url=database_url,
+        host=str(values.get("HOST") or "127.0.0.1"),
+        port=port,
+        secret_key=secret_key,
+        admin_token=admin_token,
+        default_timezone=timezone,
+        public_url=public_url,
+        allowed_origins=origins,
+        trust_proxy=_parse_bool("TRUST_PROXY", str(values.get("TRUST_PROXY") or "")),
+        testing=bool(values.get("TESTING", False)),
+    )

@@ -1,0 +1,224 @@
+"""The one place that knows `databases`: connecting, per-connection pragmas,
+write transactions, and turning rows into plain dicts.
+
+`databases` 0.9 has no SQLite pool (every connection opens the file in a new
+thread) and starts transactions with a deferred BEGIN, so two SQLite writers
+that both read first would fail with SQLITE_BUSY that busy_timeout cannot wait
+out.  Write transactions here therefore start with BEGIN IMMEDIATE on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import databases
+from databases.core import Connection as _DatabasesConnection
+
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+)
+SQLITE_BUSY_RETRIES = 5
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or opened; the message says why."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    """The stored SQLite text form: fixed width, so text order is time order."""
+    return value.astimezone(UTC).strftime(ISO_FORMAT)
+
+
+def parse_timestamp(value: str | datetime) -> datetime:
+    """Read a stored or imported timestamp (naive means UTC)."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = value.strip().replace(" ", "T", 1)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_api_timestamp(value: str | datetime | None) -> str | None:
+    """ISO-8601 in UTC with a Z, to the second, as the API sends it."""
+    if value is None:
+        return None
+    return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url[len("sqlite:///") :])
+
+
+class Conn:
+    """One database connection, held for a request or a CLI command.
+
+    Queries take a `Conn` first; it returns plain dicts and knows the dialect so
+    query modules can pick the SQL where SQLite and PostgreSQL differ.
+    """
+
+    def __init__(self, raw: _DatabasesConnection, dialect: str) -> None:
+        self._raw = raw
+        self.dialect = dialect
+        self._in_transaction = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def driver_connection(self) -> Any:
+        """The aiosqlite or asyncpg connection, for bulk loads only."""
+        return self._raw.raw_connection
+
+    def timestamp(self, value: datetime) -> str | datetime:
+        """A timestamp as a bind parameter: text on SQLite, aware datetime on PostgreSQL."""
+        return format_timestamp(value) if self.is_sqlite else value.astimezone(UTC)
+
+    async def fetch_all(
+        self, sql: str, values: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        rows = await self._raw.fetch_all(query=sql, values=dict(values or {}))
+        return [dict(row._mapping) for row in rows]
+
+    async def fetch_one(
+        self, sql: str, values: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        row = await self._raw.fetch_one(query=sql, values=dict(values or {}))
+        return None if row is None else dict(row._mapping)
+
+    async def fetch_val(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
+        return await self._raw.fetch_val(query=sql, values=dict(values or {}))
+
+    async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
+        return await self._raw.execute(query=sql, values=dict(values or {}))
+
+    async def execute_script(self, statements: list[str]) -> None:
+        """Run statements without bind parameters, straight on the driver.
+
+        `databases` formats the compiled SQL with `%` on SQLite, so a literal `%`
+        (as in strftime formats in a migration) must bypass it.
+        """
+        driver = self.driver_connection
+        for statement in statements:
+            await driver.execute(statement)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        """A write transaction; nested use joins the outer one.
+
+        On SQLite it starts with BEGIN IMMEDIATE, retried a few times if another
+        writer holds the lock beyond busy_timeout, so the writer queues instead
+        of failing half-way through.
+        """
+        if self._in_transaction:
+            yield self
+            return
+        self._in_transaction = True
+        try:
+            if self.is_sqlite:
+                await self._begin_immediate()
+                try:
+                    yield self
+                except BaseException:
+                    await self._raw.execute(query="ROLLBACK")
+                    raise
+                await self._raw.execute(query="COMMIT")
+            else:
+                async with self._raw.transaction():
+                    yield self
+        finally:
+            self._in_transaction = False
+
+    async def _begin_immediate(self) -> None:
+        for attempt in range(SQLITE_BUSY_RETRIES):
+            try:
+                await self._raw.execute(query="BEGIN IMMEDIATE")
+                return
+            except Exception as error:  # sqlite3.OperationalError: database is locked
+                if "locked" not in str(error) or attempt == SQLITE_BUSY_RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
+
+
+class Database:
+    """The portal's database: SQLite (a file) or PostgreSQL, one code path."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
+        if self.dialect == "postgresql":
+            self._db = databases.Database(url, min_size=1, max_size=10)
+        else:
+            self._db = databases.Database(url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    async def connect(self) -> None:
+        if self.is_sqlite:
+            sqlite_path(self.url).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await self._db.connect()
+            async with self.connection() as conn:
+                await conn.fetch_val("SELECT 1")
+        except (OSError, Exception) as error:
+            raise DatabaseUnavailable(describe_connect_error(self.url, error)) from error
+
+    async def disconnect(self) -> None:
+        await self._db.disconnect()
+
+    async def acquire(self) -> Conn:
+        raw = _DatabasesConnection(self._db, self._db._backend)
+        await raw.__aenter__()
+        if self.is_sqlite:
+            for pragma in SQLITE_PRAGMAS:
+                await raw.execute(query=pragma)
+        return Conn(raw, self.dialect)
+
+    async def release(self, conn: Conn) -> None:
+        await conn._raw.__aexit__(None, None, None)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Conn]:
+        conn = await self.acquire()
+        try:
+            yield conn
+        finally:
+            await self.release(conn)
+
+
+_PASSWORD_IN_URL = re.compile(r"//([^:/@]+):[^@]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, safe to print or log."""
+    return _PASSWORD_IN_URL.sub(r"//\1:***@", url)
+
+
+def describe_connect_error(url: str, error: BaseException) -> str:
+    where = redact_url(url)
+    if url.startswith("sqlite"):
+        return f"cannot open the SQLite database {where}: {error}"
+    return (
+        f"cannot connect to the PostgreSQL database {where}: {error}. "
+        "Check that the server is running and DATABASE_URL is right."
+    )

@@ -1,0 +1,42 @@
+"""Domain errors raised by services and turned into one error shape by the web layer."""
+
+from __future__ import annotations
+
+
+class PortalError(Exception):
+    """Base class: `status` is the HTTP status the web layer answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, **detail: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class NotFound(PortalError):
+    status = 404
+
+
+class InvalidInput(PortalError):
+    """Well-formed input that breaks a rule (a field is missing or has the wrong type)."""
+
+    status = 422
+
+
+class BadRequest(PortalError):
+    """Input that cannot be parsed at all (bad query parameter, invalid JSON)."""
+
+    status = 400
+
+
+class Conflict(PortalError):
+    status = 409
+
+
+class Forbidden(PortalError):
+    status = 403
+
+
+class UnsupportedMediaType(PortalError):
+    status = 415

@@ -1,0 +1,65 @@
+"""Small pieces shared by the query modules: sort whitelists and row shaping."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..db import to_api_timestamp
+
+ORDERS = {"asc": "ASC", "desc": "DESC"}
+
+
+def order_by(columns: dict[str, str], sort: str, order: str, table: str) -> str:
+    """An ORDER BY clause from whitelisted names only (never from user text).
+
+    `columns` maps the public sort name to a column of `table`; ties always
+    break by id in the same direction, so paging never repeats or skips a row.
+    """
+    column = columns[sort]
+    direction = ORDERS[order]
+    return f"ORDER BY {column} {direction}, {table}.id {direction}"
+
+
+def parse_parts(raw: Any) -> list[dict[str, Any]]:
+    """`parts` is stored as JSON text; imported rows may hold junk, shown as []."""
+    if not raw:
+        return []
+    try:
+        parts = json.loads(raw)
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(parts, list):
+        return []
+    return [p for p in parts if isinstance(p, dict)]
+
+
+def word_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "japanese": row["japanese"],
+        "kana": row["kana"],
+        "romaji": row["romaji"],
+        "english": row["english"],
+        "parts": parse_parts(row["parts"]),
+        "correct_count": int(row["correct_count"]),
+        "wrong_count": int(row["wrong_count"]),
+    }
+
+
+def session_item(row: dict[str, Any]) -> dict[str, Any]:
+    correct = int(row["correct_count"])
+    wrong = int(row["wrong_count"])
+    return {
+        "id": row["id"],
+        "group_id": row["group_id"],
+        "group_name": row["group_name"],
+        "study_activity_id": row["study_activity_id"],
+        "activity_name": row["activity_name"],
+        "activity_type": row["activity_type"],
+        "start_time": to_api_timestamp(row["created_at"]),
+        "end_time": to_api_timestamp(row["last_review_at"]),
+        "review_items_count": correct + wrong,
+        "correct_count": correct,
+        "wrong_count": wrong,
+    }

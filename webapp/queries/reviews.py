@@ -1,0 +1,70 @@
+"""Review items and the counters every review moves (word, session, learner)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..db import Conn, to_api_timestamp
+
+
+async def insert_review(
+    conn: Conn, *, word_id: int, session_id: int, correct: bool, created_at: datetime
+) -> int:
+    return int(
+        await conn.fetch_val(
+            "INSERT INTO words_review_items (word_id, study_session_id, correct, created_at) "
+            "VALUES (:word_id, :session_id, :correct, :created_at) RETURNING id",
+            {
+                "word_id": word_id,
+                "session_id": session_id,
+                "correct": correct,
+                "created_at": conn.timestamp(created_at),
+            },
+        )
+    )
+
+
+async def bump_word_counts(conn: Conn, word_id: int, correct: bool) -> int:
+    """Add one answer to a word's counts; returns its review total afterwards."""
+    return int(
+        await conn.fetch_val(
+            "UPDATE words SET correct_count = correct_count + :c, wrong_count = wrong_count + :w "
+            "WHERE id = :id RETURNING correct_count + wrong_count",
+            {"id": word_id, "c": int(correct), "w": int(not correct)},
+        )
+    )
+
+
+async def bump_session_counts(
+    conn: Conn, session_id: int, correct: bool, reviewed_at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE study_sessions SET correct_count = correct_count + :c,"
+        " wrong_count = wrong_count + :w, last_review_at = :at WHERE id = :id",
+        {
+            "id": session_id,
+            "c": int(correct),
+            "w": int(not correct),
+            "at": conn.timestamp(reviewed_at),
+        },
+    )
+
+
+def review_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "word_id": row["word_id"],
+        "study_session_id": row["study_session_id"],
+        "correct": bool(row["correct"]),
+        "created_at": to_api_timestamp(row["created_at"]),
+    }
+
+
+async def get_review(conn: Conn, review_id: int) -> dict[str, Any] | None:
+    row = await conn.fetch_one(
+        "SELECT id, word_id, study_session_id, correct, created_at "
+        "FROM words_review_items WHERE id = :id",
+        {"id": review_id},
+    )
+    return None if row is None else review_item(row)

@@ -1,0 +1,83 @@
+"""Study sessions: lists, one session, creation and the counters kept on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..db import Conn
+from .common import session_item
+
+_SELECT = (
+    "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id,"
+    " a.name AS activity_name, a.activity_type, s.created_at, s.last_review_at,"
+    " s.correct_count, s.wrong_count "
+    "FROM study_sessions s JOIN groups g ON g.id = s.group_id "
+    "JOIN study_activities a ON a.id = s.study_activity_id "
+)
+_NEWEST_FIRST = "ORDER BY s.created_at DESC, s.id DESC"
+_FILTERS = {"group_id": "s.group_id", "study_activity_id": "s.study_activity_id"}
+
+
+def _where(filters: dict[str, int]) -> str:
+    clauses = [f"{_FILTERS[name]} = :{name}" for name in filters]
+    return ("WHERE " + " AND ".join(clauses) + " ") if clauses else ""
+
+
+async def list_sessions_page(
+    conn: Conn, *, limit: int, offset: int, filters: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Newest first; `filters` may hold group_id and/or study_activity_id."""
+    filters = filters or {}
+    rows = await conn.fetch_all(
+        _SELECT + _where(filters) + _NEWEST_FIRST + " LIMIT :limit OFFSET :offset",
+        {**filters, "limit": limit, "offset": offset},
+    )
+    return [session_item(row) for row in rows]
+
+
+async def count_sessions(conn: Conn, *, filters: dict[str, int] | None = None) -> int:
+    filters = filters or {}
+    sql = "SELECT COUNT(*) FROM study_sessions s " + _where(filters)
+    return int(await conn.fetch_val(sql, filters))
+
+
+async def get_session(conn: Conn, session_id: int) -> dict[str, Any] | None:
+    row = await conn.fetch_one(_SELECT + "WHERE s.id = :id", {"id": session_id})
+    return None if row is None else session_item(row)
+
+
+async def get_last_session(conn: Conn, learner_id: int) -> dict[str, Any] | None:
+    row = await conn.fetch_one(
+        _SELECT + "WHERE s.learner_id = :learner_id " + _NEWEST_FIRST + " LIMIT 1",
+        {"learner_id": learner_id},
+    )
+    return None if row is None else session_item(row)
+
+
+async def insert_session(
+    conn: Conn, *, group_id: int, activity_id: int, learner_id: int, created_at: datetime
+) -> int:
+    return int(
+        await conn.fetch_val(
+            "INSERT INTO study_sessions (group_id, study_activity_id, learner_id, created_at) "
+            "VALUES (:group_id, :activity_id, :learner_id, :created_at) RETURNING id",
+            {
+                "group_id": group_id,
+                "activity_id": activity_id,
+                "learner_id": learner_id,
+                "created_at": conn.timestamp(created_at),
+            },
+        )
+    )
+
+
+async def list_session_times_since(conn: Conn, learner_id: int, since: datetime) -> list[Any]:
+    """Start times of a learner's sessions since `since`, newest first (streaks)."""
+    rows = await conn.fetch_all(
+        "SELECT created_at FROM study_sessions "
+        "WHERE learner_id = :learner_id AND created_at >= :since "
+        "ORDER BY created_at DESC",
+        {"learner_id": learner_id, "since": conn.timestamp(since)},
+    )
+    return [row["created_at"] for row in rows]

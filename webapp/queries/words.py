@@ -1,0 +1,147 @@
+"""Words: lists (all, by group, by session), one word, and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..db import Conn
+from .common import order_by, word_item
+
+WORD_SORTS = {
+    "id": "words.id",
+    "japanese": "words.japanese",
+    "romaji": "words.romaji",
+    "english": "words.english",
+    "correct_count": "words.correct_count",
+    "wrong_count": "words.wrong_count",
+}
+# Within a session the counts are that session's, computed by the query itself.
+SESSION_WORD_SORTS = {
+    **WORD_SORTS,
+    "correct_count": "correct_count",
+    "wrong_count": "wrong_count",
+}
+_WORD_COLUMNS = "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts"
+
+
+def _search_clause(conn: Conn, search: dict[str, str] | None) -> str:
+    """Match any script: the text as typed, its hiragana reading, its romaji.
+
+    `search` holds the LIKE patterns made by `webapp.japanese.search_patterns`.
+    SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
+    """
+    if not search:
+        return ""
+    like = "LIKE" if conn.is_sqlite else "ILIKE"
+    return (
+        f" AND (words.japanese {like} :s_text ESCAPE '!' OR words.english {like} :s_text ESCAPE '!'"
+        f" OR words.kana {like} :s_kana ESCAPE '!' OR words.romaji {like} :s_romaji ESCAPE '!')"
+    )
+
+
+async def list_words_page(
+    conn: Conn,
+    *,
+    limit: int,
+    offset: int,
+    sort: str = "id",
+    order: str = "asc",
+    group_id: int | None = None,
+    search: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    join = ""
+    where = "WHERE 1 = 1"
+    values: dict[str, Any] = {"limit": limit, "offset": offset}
+    if group_id is not None:
+        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id"
+        values["group_id"] = group_id
+    if search:
+        values.update(search)
+    sql = (
+        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count FROM words {join} "
+        f"{where}{_search_clause(conn, search)} {order_by(WORD_SORTS, sort, order, 'words')} "
+        "LIMIT :limit OFFSET :offset"
+    )
+    return [word_item(row) for row in await conn.fetch_all(sql, values)]
+
+
+async def count_words(
+    conn: Conn, *, group_id: int | None = None, search: dict[str, str] | None = None
+) -> int:
+    if group_id is not None and not search:
+        # maintained counter: no need to count the links
+        value = await conn.fetch_val(
+            "SELECT word_count FROM groups WHERE id = :group_id", {"group_id": group_id}
+        )
+        return int(value or 0)
+    if group_id is None and not search:
+        return int(await conn.fetch_val("SELECT COUNT(*) FROM words"))
+    join = ""
+    values: dict[str, Any] = dict(search or {})
+    if group_id is not None:
+        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id"
+        values["group_id"] = group_id
+    sql = f"SELECT COUNT(*) FROM words {join} WHERE 1 = 1{_search_clause(conn, search)}"
+    return int(await conn.fetch_val(sql, values))
+
+
+async def get_word(conn: Conn, word_id: int) -> dict[str, Any] | None:
+    row = await conn.fetch_one(
+        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count "
+        "FROM words WHERE words.id = :id",
+        {"id": word_id},
+    )
+    return None if row is None else word_item(row)
+
+
+async def word_exists(conn: Conn, word_id: int) -> bool:
+    return bool(await conn.fetch_val("SELECT COUNT(*) FROM words WHERE id = :id", {"id": word_id}))
+
+
+async def list_word_groups(conn: Conn, word_id: int) -> list[dict[str, Any]]:
+    return await conn.fetch_all(
+        "SELECT groups.id, groups.name FROM words_groups wg "
+        "JOIN groups ON groups.id = wg.group_id WHERE wg.word_id = :id "
+        "ORDER BY groups.name, groups.id",
+        {"id": word_id},
+    )
+
+
+async def list_session_words_page(
+    conn: Conn, session_id: int, *, limit: int, offset: int, sort: str = "id", order: str = "asc"
+) -> list[dict[str, Any]]:
+    """Words reviewed in a session, with counts within that session only."""
+    true = "1" if conn.is_sqlite else "TRUE"
+    rows = await conn.fetch_all(
+        f"SELECT {_WORD_COLUMNS}, s.correct_count, s.wrong_count FROM ("
+        f"  SELECT word_id, SUM(CASE WHEN correct = {true} THEN 1 ELSE 0 END) AS correct_count,"
+        f"         SUM(CASE WHEN correct = {true} THEN 0 ELSE 1 END) AS wrong_count"
+        "  FROM words_review_items WHERE study_session_id = :session_id GROUP BY word_id"
+        ") s JOIN words ON words.id = s.word_id "
+        f"{order_by(SESSION_WORD_SORTS, sort, order, 'words')} LIMIT :limit OFFSET :offset",
+        {"session_id": session_id, "limit": limit, "offset": offset},
+    )
+    return [word_item(row) for row in rows]
+
+
+async def count_session_words(conn: Conn, session_id: int) -> int:
+    return int(
+        await conn.fetch_val(
+            "SELECT COUNT(DISTINCT word_id) FROM words_review_items "
+            "WHERE study_session_id = :session_id",
+            {"session_id": session_id},
+        )
+    )
+
+
+async def list_study_candidates(conn: Conn, group_id: int, limit: int) -> list[dict[str, Any]]:
+    """A group's words to study: least reviewed first, then most missed."""
+    rows = await conn.fetch_all(
+        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count FROM words "
+        "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id "
+        "ORDER BY words.correct_count + words.wrong_count ASC, words.wrong_count DESC,"
+        " words.id ASC "
+        "LIMIT :limit",
+        {"group_id": group_id, "limit": limit},
+    )
+    return [word_item(row) for row in rows]

@@ -1,0 +1,73 @@
+"""Starting study sessions and recording answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..db import Conn, to_api_timestamp, utc_now
+from ..errors import NotFound
+from ..queries import activities, groups, reviews, sessions, stats, words
+from . import DEFAULT_LEARNER_ID
+
+
+async def launch_session(
+    conn: Conn, *, group_id: int, activity_id: int, learner_id: int = DEFAULT_LEARNER_ID
+) -> dict[str, Any]:
+    """Create a study session of `activity_id` on `group_id`; 404 if either is unknown."""
+    async with conn.transaction():
+        if await groups.get_group(conn, group_id) is None:
+            raise NotFound(f"Group {group_id} not found", field="group_id")
+        if await activities.get_activity(conn, activity_id) is None:
+            raise NotFound(f"Study activity {activity_id} not found", field="study_activity_id")
+        created_at = utc_now()
+        session_id = await sessions.insert_session(
+            conn,
+            group_id=group_id,
+            activity_id=activity_id,
+            learner_id=learner_id,
+            created_at=created_at,
+        )
+        first_on_group = await groups.increment_group_sessions(conn, group_id) == 1
+        await stats.add_to_learner_stats(
+            conn, learner_id, sessions_count=1, active_groups=int(first_on_group)
+        )
+    return {
+        "id": session_id,
+        "group_id": group_id,
+        "study_activity_id": activity_id,
+        "created_at": to_api_timestamp(created_at),
+    }
+
+
+async def record_review(
+    conn: Conn, *, session_id: int, word_id: int, correct: bool
+) -> dict[str, Any]:
+    """Record one answer and move every counter it affects, all or nothing."""
+    async with conn.transaction():
+        session = await sessions.get_session(conn, session_id)
+        if session is None:
+            raise NotFound(f"Study session {session_id} not found")
+        if not await words.word_exists(conn, word_id):
+            raise NotFound(f"Word {word_id} not found")
+        reviewed_at = utc_now()
+        review_id = await reviews.insert_review(
+            conn, word_id=word_id, session_id=session_id, correct=correct, created_at=reviewed_at
+        )
+        first_review_of_word = await reviews.bump_word_counts(conn, word_id, correct) == 1
+        await reviews.bump_session_counts(conn, session_id, correct, reviewed_at)
+        learner_id = DEFAULT_LEARNER_ID
+        await stats.add_to_learner_stats(
+            conn,
+            learner_id,
+            correct_count=int(correct),
+            wrong_count=int(not correct),
+            words_studied=int(first_review_of_word),
+        )
+    return {
+        "success": True,
+        "id": review_id,
+        "word_id": word_id,
+        "study_session_id": session_id,
+        "correct": correct,
+        "created_at": to_api_timestamp(reviewed_at),
+    }
