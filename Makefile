@@ -1,0 +1,58 @@
+# Lang Portal: `make run` serves the portal, `make test` runs every test.
+# Both set up what they need first (a virtualenv in .venv with pinned packages).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run serve setup test lint format browser-deps screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+## setup: create the database (default: instance/lang_portal.db), migrate and seed it
+setup: $(VENV)/.runtime
+	$(BIN)/python -m webapp init
+	$(BIN)/python -m webapp migrate
+	$(BIN)/python -m webapp seed
+
+## run: set everything up and serve the portal on http://$(HOST):$(PORT)
+run: setup serve
+
+serve: $(VENV)/.runtime
+	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT)
+
+## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
+
+## test: lint, then every test (API, CLI and data on SQLite and PostgreSQL; browser tests)
+test: $(VENV)/.dev browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check webapp tests scripts
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format webapp tests scripts
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
