@@ -12,83 +12,68 @@ import re
 
 import jaconv
 
-_KANA = re.compile(r"^[\u3040-\u309f\u30a0-\u30ffー]+$")
 _LATIN = re.compile(r"^[A-Za-z' -]+$")
-_VOWELS = "aeiou"
+
+# Applied (in order) to hiragana before jaconv, which spells these differently
+# (ティ -> "tei", シェ -> "shie", ぢゃ -> "jiya", を -> "wo").
+_PRE_JACONV = [
+    ("てぃ", "ti"),
+    ("でぃ", "di"),
+    ("とぅ", "tu"),
+    ("どぅ", "du"),
+    ("てゅ", "tyu"),
+    ("でゅ", "dyu"),
+    ("うぃ", "wi"),
+    ("うぇ", "we"),
+    ("うぉ", "wo"),
+    ("いぇ", "ye"),
+    ("しぇ", "she"),
+    ("じぇ", "je"),
+    ("ちぇ", "che"),
+    ("ぢゃ", "ja"),
+    ("ぢゅ", "ju"),
+    ("ぢょ", "jo"),
+    ("を", "o"),
+]
+_N_BEFORE_VOWEL = re.compile("ん(?=[あいうえおやゆよaeiouy])")
+_LONG_MARK = re.compile("([aeiou])-")
+_SMALL_KANA = set("ゃゅょぁぃぅぇぉゎャュョァィゥェォヮ")
+
+
+def is_kanji(char: str) -> bool:
+    """CJK ideographs plus the repeat mark 々 (as in 時々)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or char == "々"
 
 
 def is_kana(text: str) -> bool:
-    return bool(_KANA.match(text))
+    """Hiragana, katakana and the long-vowel mark only (and not empty)."""
+    return bool(text) and all(
+        "\u3041" <= c <= "\u3096" or "\u30a1" <= c <= "\u30fa" or c == "ー" for c in text
+    )
 
 
 def to_hiragana(text: str) -> str:
     return jaconv.kata2hira(text)
 
 
-# Small-vowel combinations in loanwords that jaconv spells differently.
-_LOANWORD_MORAE = {
-    "てぃ": "ti",
-    "でぃ": "di",
-    "とぅ": "tu",
-    "どぅ": "du",
-    "ふぁ": "fa",
-    "ふぃ": "fi",
-    "ふぇ": "fe",
-    "ふぉ": "fo",
-    "うぃ": "wi",
-    "うぇ": "we",
-    "うぉ": "wo",
-    "ゔぁ": "va",
-    "ゔぃ": "vi",
-    "ゔぇ": "ve",
-    "ゔぉ": "vo",
-    "しぇ": "she",
-    "じぇ": "je",
-    "ちぇ": "che",
-    "つぁ": "tsa",
-    "てゅ": "tyu",
-    "ゔ": "vu",
-}
-_SMALL = "ゃゅょぁぃぅぇぉ"
-
-
-def _morae(hira: str) -> list[str]:
-    morae: list[str] = []
-    for char in hira:
-        if char in _SMALL and morae and morae[-1] not in ("っ", "ん", "ー"):
-            morae[-1] += char
-        else:
-            morae.append(char)
-    return morae
-
-
 def romanize(kana: str) -> str:
-    """Hepburn romaji of a kana string, as a learner would type it."""
-    morae = _morae(to_hiragana(kana))
-    out: list[str] = []
-    double_next = False
-    for index, mora in enumerate(morae):
-        if mora == "っ":
-            double_next = True
-            continue
-        if mora == "ー":
-            vowel = next((c for c in reversed("".join(out)) if c in _VOWELS), "")
-            out.append(vowel)
-            continue
-        if mora == "ん":
-            following = _mora_romaji(morae[index + 1]) if index + 1 < len(morae) else ""
-            out.append("n'" if following[:1] in (*_VOWELS, "y") and following != "" else "n")
-            continue
-        romaji = _mora_romaji(mora)
-        if double_next and romaji:
-            out.append("t" if romaji.startswith("ch") else romaji[0])
-        double_next = False
-        out.append(romaji)
-    return "".join(out)
+    """Hepburn romaji as a learner types it: toukyou, kitte, kin'en, koohii.
 
-
-def _mora_romaji(mora: str) -> str:
-    return _LOANWORD_MORAE.get(mora) or jaconv.kana2alphabet(mora)
+    jaconv does the bulk; the fix-ups give ティ/シェ/ぢゃ their Hepburn spelling,
+    ``n'`` before a vowel or y, ``tch`` for っち, and ー as a repeated vowel.
+    """
+    if not is_kana(kana):
+        raise ValueError(f"not kana: {kana!r}")
+    text = jaconv.kata2hira(kana)
+    for src, dst in _PRE_JACONV:
+        text = text.replace(src, dst)
+    text = _N_BEFORE_VOWEL.sub("n'", text)
+    text = jaconv.kana2alphabet(text).replace("cch", "tch")
+    while _LONG_MARK.search(text):
+        text = _LONG_MARK.sub(r"\1\1", text)
+    if not re.fullmatch(r"[a-z']+", text) or "x" in text or text.startswith("'"):
+        raise ValueError(f"cannot romanise {kana!r} (got {text!r})")
+    return text
 
 
 def escape_like(text: str) -> str:

@@ -108,7 +108,7 @@ async def import_seed_db(
     conn: Conn, path: Path, *, replace: bool = False, progress: Progress = print
 ) -> ImportReport:
     started = time.monotonic()
-    path = Path(os.path.abspath(path))
+    path = Path(os.path.abspath(path))  # noqa: ASYNC240 (a string operation, no I/O)
     source_counts = check_source(path)
     report = ImportReport()
     if conn.is_sqlite:
@@ -183,7 +183,9 @@ def _source_rows(path: Path, table: str) -> Iterator[list[tuple]]:
         "words": "id, japanese, romaji, english, parts",
         "groups": "id, name",
         "words_groups": "id, word_id, group_id",
-        "study_activities": "id, name, description, thumbnail_url, activity_type, launch_url, created_at",
+        "study_activities": (
+            "id, name, description, thumbnail_url, activity_type, launch_url, created_at"
+        ),
         "study_sessions": "id, group_id, study_activity_id, created_at",
         "words_review_items": "id, word_id, study_session_id, correct, created_at",
     }[table]
@@ -208,9 +210,8 @@ async def _copy_postgres(conn: Conn, path: Path, now: Any, progress: Progress) -
         fallback = 0
         if table == "study_sessions":
             fallback = await _ensure_builtin_activities(conn, now)
-            known["study_activities"] = set(
-                r["id"] for r in await conn.fetch_all("SELECT id FROM study_activities")
-            )
+            rows = await conn.fetch_all("SELECT id FROM study_activities")
+            known["study_activities"] = {row["id"] for row in rows}
         ids: set[int] = set()
         for chunk in _source_rows(path, table):
             records = list(_postgres_records(table, chunk, known, ts, now, fallback))
