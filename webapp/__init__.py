@@ -14,10 +14,11 @@ from typing import Any
 from quart import Quart, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from .config import load_settings
+from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
-from .security import add_security_headers
+from .observability import exit_on_bad_settings, init_observability
+from .security import ProxyAwareSessionInterface, add_security_headers
 from .web import error_body, release_request_connection
 
 log = logging.getLogger("webapp")
@@ -25,8 +26,14 @@ MAX_BODY_BYTES = 16 * 1024
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Quart:
-    settings = load_settings(overrides=config)
+    try:
+        settings = load_settings(overrides=config)
+    except ConfigError as error:
+        if config is None:  # called by the ASGI server as its factory: one line, no traceback
+            exit_on_bad_settings(error)
+        raise
     app = Quart(__name__)
+    init_observability(app)
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -37,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         TEMPLATES_AUTO_RELOAD=False,
     )
+    app.session_interface = ProxyAwareSessionInterface()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     database = Database(settings.database_url)

@@ -12,7 +12,8 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
-from quart import Response, request, session
+from quart import Quart, Response, request, session
+from quart.sessions import SecureCookieSessionInterface
 
 from .errors import Forbidden
 from .web import settings
@@ -74,7 +75,9 @@ def _origin_of(url: str) -> str:
 
 
 def own_origins() -> set[str]:
-    origins = {f"{request.scheme}://{request.host}".lower()}
+    # Behind a trusted TLS proxy the browser's origin is https while the connection is not.
+    schemes = {request.scheme, "https" if is_https() else request.scheme}
+    origins = {f"{scheme}://{request.host}".lower() for scheme in schemes}
     if settings().public_url:
         origins.add(_origin_of(settings().public_url or ""))
     return origins
@@ -139,12 +142,36 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def is_https() -> bool:
+    """Whether the browser reached the portal over HTTPS.
+
+    Behind a proxy that terminates TLS the connection itself is plain HTTP and
+    only `X-Forwarded-Proto` tells; anyone can send that header, so it counts
+    only with TRUST_PROXY set.  Without it a request carrying the header is
+    taken as plain HTTP, since a server's own proxy-header handling (uvicorn
+    --proxy-headers) may already have copied the untrusted value into the scheme.
+    """
+    forwarded = request.headers.get("X-Forwarded-Proto", "")
+    if forwarded:
+        if not settings().trust_proxy:
+            return False
+        return forwarded.split(",")[0].strip().lower() == "https"
+    return request.scheme == "https"
+
+
+class ProxyAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, or when the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Quart) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or is_https()
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if request.scheme == "https":
+    if is_https():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

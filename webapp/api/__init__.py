@@ -20,4 +20,4 @@ async def allow_listed_origins(response: Response) -> Response:
 
 
 # Route modules attach themselves to `api` on import.
-from . import activities, admin, dashboard, groups, sessions, words  # noqa: E402,F401
+from . import activities, admin, dashboard, groups, openapi, sessions, words  # noqa: E402,F401

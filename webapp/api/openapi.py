@@ -1,0 +1,11 @@
+"""GET /api/openapi.json: the API's OpenAPI 3.1 description (webapp/openapi.py)."""
+
+from __future__ import annotations
+
+from ..openapi import openapi_document
+from . import api
+
+
+@api.get("/openapi.json")
+async def openapi_json() -> dict:
+    return openapi_document()

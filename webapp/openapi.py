@@ -1,0 +1,304 @@
+"""The OpenAPI 3.1 description of the JSON API, served at GET /api/openapi.json.
+
+Built once from a few shared pieces so that every list, word and session
+looks the same wherever it appears.  tests/safety keeps it true: every /api
+route is described (and nothing else), responses validate against it, and a
+property-based run (schemathesis) finds no undocumented status or shape.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from .pagination import MAX_PAGE
+from .queries.groups import GROUP_SORTS
+from .queries.words import SESSION_WORD_SORTS, WORD_SORTS
+from .web import MAX_ID
+
+JSON = "application/json"
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
+    """An object with these fields; extra fields are allowed (the contract says so)."""
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **(optional or {})},
+    }
+
+
+INT_ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+COUNT: Schema = {"type": "integer", "minimum": 0}
+TEXT: Schema = {"type": "string"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
+TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
+PERCENT: Schema = {"type": "number", "minimum": 0, "maximum": 100}
+
+WORD_FIELDS: dict[str, Schema] = {
+    "id": INT_ID,
+    "japanese": TEXT,
+    "romaji": TEXT,
+    "english": TEXT,
+    "parts": {"type": "array", "items": ref("WordPart")},
+    "correct_count": COUNT,
+    "wrong_count": COUNT,
+}
+SESSION_FIELDS: dict[str, Schema] = {
+    "id": INT_ID,
+    "group_id": INT_ID,
+    "group_name": TEXT,
+    "study_activity_id": INT_ID,
+    "activity_name": TEXT,
+    "start_time": TIME,
+    "end_time": TIME_OR_NULL,
+    "review_items_count": COUNT,
+}
+ACTIVITY_FIELDS: dict[str, Schema] = {
+    "id": INT_ID,
+    "name": TEXT,
+    "description": TEXT,
+    "thumbnail_url": TEXT_OR_NULL,
+    "activity_type": TEXT,
+    "launch_url": TEXT_OR_NULL,
+}
+
+
+def _page_of(item: str) -> Schema:
+    return _obj({"items": {"type": "array", "items": ref(item)}, "pagination": ref("Pagination")})
+
+
+def _schemas() -> dict[str, Schema]:
+    return {
+        "Error": _obj({"error": TEXT}),
+        "Pagination": _obj(
+            {
+                "current_page": {"type": "integer", "minimum": 1},
+                "total_pages": COUNT,
+                "total_items": COUNT,
+                "items_per_page": {"type": "integer", "minimum": 1},
+            }
+        ),
+        "WordPart": _obj({"kanji": TEXT, "romaji": {"type": "array", "items": TEXT}}),
+        "Word": _obj(WORD_FIELDS, {"kana": TEXT}),
+        "WordDetail": _obj(
+            {
+                **WORD_FIELDS,
+                "stats": _obj({"correct_count": COUNT, "wrong_count": COUNT}),
+                "groups": {"type": "array", "items": _obj({"id": INT_ID, "name": TEXT})},
+            }
+        ),
+        "WordPage": _page_of("Word"),
+        "Group": _obj({"id": INT_ID, "name": TEXT, "word_count": COUNT}, {"created_at": TIME}),
+        "GroupDetail": _obj(
+            {
+                "id": INT_ID,
+                "name": TEXT,
+                "created_at": TIME,
+                "total_word_count": COUNT,
+                "stats": _obj({"total_word_count": COUNT}),
+            }
+        ),
+        "GroupPage": _page_of("Group"),
+        "Session": _obj(SESSION_FIELDS),
+        "SessionPage": _page_of("Session"),
+        "LastSession": _obj(
+            {
+                **SESSION_FIELDS,
+                "created_at": TIME,
+                "correct_count": COUNT,
+                "wrong_count": COUNT,
+                "total_reviews": COUNT,
+            }
+        ),
+        "Activity": _obj(ACTIVITY_FIELDS),
+        "ActivityPage": _page_of("Activity"),
+        "StudyProgress": _obj(
+            {
+                "total_words_studied": COUNT,
+                "total_available_words": COUNT,
+                "total_words_available": COUNT,
+                "mastery_percentage": PERCENT,
+                "last_studied_date": TIME_OR_NULL,
+            }
+        ),
+        "QuickStats": _obj(
+            {
+                "success_rate": PERCENT,
+                "total_study_sessions": COUNT,
+                "total_active_groups": COUNT,
+                "study_streak_days": COUNT,
+            }
+        ),
+        "LaunchRequest": _obj({"group_id": INT_ID, "study_activity_id": INT_ID}),
+        "LaunchedSession": _obj(
+            {"id": INT_ID, "group_id": INT_ID, "study_activity_id": INT_ID, "created_at": TIME}
+        ),
+        "ReviewRequest": _obj({"correct": {"type": "boolean"}}),
+        "Review": _obj(
+            {
+                "success": {"const": True},
+                "id": INT_ID,
+                "word_id": INT_ID,
+                "study_session_id": INT_ID,
+                "correct": {"type": "boolean"},
+                "created_at": TIME,
+            }
+        ),
+        "ResetDone": _obj({"success": {"const": True}, "message": TEXT}),
+        "OpenAPI": _obj({"openapi": {"const": "3.1.0"}, "paths": {"type": "object"}}),
+        "Health": _obj({"status": {"enum": ["healthy", "unhealthy"]}}, {"error": TEXT}),
+    }
+
+
+ERRORS = {
+    400: "The query string or body cannot be parsed",
+    403: "Refused: a cross-site request, or an admin action without the admin token",
+    404: "No such route or id",
+    405: "The route does not have this method (see the Allow header)",
+    413: "The body is over the size limit",
+    415: "The body is not JSON",
+    422: "The JSON body breaks a rule (the error names the field)",
+    503: "The database is not available",
+}
+# Every operation may answer these: an unsupported method, or the database being down.
+ALWAYS = (405, 503)
+# Every POST may be refused as cross-site, be too large, or not be JSON.
+POST_ERRORS = (403, 413, 415)
+
+
+def _param(name: str, where: str, schema: Schema) -> Schema:
+    return {"name": name, "in": where, "required": where == "path", "schema": schema}
+
+
+def _sorting(sorts: dict[str, str]) -> list[Schema]:
+    return [
+        _param("sort", "query", {"type": "string", "enum": sorted(sorts)}),
+        _param("order", "query", {"type": "string", "enum": ["asc", "desc"]}),
+    ]
+
+
+PAGE = _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
+GROUP, ACTIVITY, SESSION, WORD = (
+    _param(f"{name}_id", "path", INT_ID) for name in ("group", "activity", "session", "word")
+)
+
+# (method, path, operationId, summary, parameters, request body schema, 2xx status, schema)
+Operation = tuple[str, str, str, str, list[Schema], str | None, int, str]
+
+
+def _operations() -> list[Operation]:
+    tz = _param("tz", "query", {"type": "string", "enum": sorted(available_timezones())})
+    launch = ("LaunchRequest", 201, "LaunchedSession")
+    return [
+        ("get", "/health", "health", "The process and its database answer",
+         [], None, 200, "Health"),
+        ("get", "/api/openapi.json", "openapi", "This description", [], None, 200, "OpenAPI"),
+        ("get", "/api/dashboard/last_study_session", "lastStudySession",
+         "The newest study session (404 before the first)", [], None, 200, "LastSession"),
+        ("get", "/api/dashboard/study_progress", "studyProgress", "Words studied out of all",
+         [], None, 200, "StudyProgress"),
+        ("get", "/api/dashboard/quick_stats", "quickStats",
+         "Success rate, sessions, active groups and streak", [tz], None, 200, "QuickStats"),
+        ("get", "/api/dashboard/quick-stats", "quickStatsAlias", "The same as quick_stats",
+         [tz], None, 200, "QuickStats"),
+        ("get", "/api/study_activities", "listActivities", "Study activities",
+         [PAGE], None, 200, "ActivityPage"),
+        ("post", "/api/study_activities", "launchSessionOfActivity",
+         "Start a study session (the seed's name)", [], *launch),
+        ("get", "/api/study_activities/{activity_id}", "showActivity", "One study activity",
+         [ACTIVITY], None, 200, "Activity"),
+        ("get", "/api/study_activities/{activity_id}/study_sessions", "listActivitySessions",
+         "Sessions of an activity, newest first", [ACTIVITY, PAGE], None, 200, "SessionPage"),
+        ("get", "/api/words", "listWords", "Words", [PAGE, *_sorting(WORD_SORTS)],
+         None, 200, "WordPage"),
+        ("get", "/api/words/{word_id}", "showWord", "One word with its counts and groups",
+         [WORD], None, 200, "WordDetail"),
+        ("get", "/api/groups", "listGroups", "Word groups", [PAGE, *_sorting(GROUP_SORTS)],
+         None, 200, "GroupPage"),
+        ("get", "/api/groups/{group_id}", "showGroup", "One group", [GROUP],
+         None, 200, "GroupDetail"),
+        ("get", "/api/groups/{group_id}/words", "listGroupWords", "Words of a group",
+         [GROUP, PAGE, *_sorting(WORD_SORTS)], None, 200, "WordPage"),
+        ("get", "/api/groups/{group_id}/study_sessions", "listGroupSessions",
+         "Sessions on a group, newest first", [GROUP, PAGE], None, 200, "SessionPage"),
+        ("get", "/api/study_sessions", "listSessions", "Study sessions, newest first",
+         [PAGE], None, 200, "SessionPage"),
+        ("post", "/api/study_sessions", "launchSession", "Start a study session", [], *launch),
+        ("get", "/api/study_sessions/{session_id}", "showSession", "One study session",
+         [SESSION], None, 200, "Session"),
+        ("get", "/api/study_sessions/{session_id}/words", "listSessionWords",
+         "Words reviewed in a session, counts within it",
+         [SESSION, PAGE, *_sorting(SESSION_WORD_SORTS)], None, 200, "WordPage"),
+        ("post", "/api/study_sessions/{session_id}/words/{word_id}/review", "reviewWord",
+         "Record one answer", [SESSION, WORD], "ReviewRequest", 201, "Review"),
+        ("post", "/api/reset_history", "resetHistory", "Delete every session and review",
+         [], None, 200, "ResetDone"),
+        ("post", "/api/full_reset", "fullReset", "Back to the freshly seeded state",
+         [], None, 200, "ResetDone"),
+    ]  # fmt: skip
+
+
+def _error_statuses(operation: Operation) -> set[int]:
+    method, path, _, _, params, body, _, _ = operation
+    statuses = set(ALWAYS)
+    if any(p["in"] == "query" for p in params):
+        statuses.add(400)
+    if any(p["in"] == "path" for p in params) or path.endswith("last_study_session"):
+        statuses.add(404)
+    if method == "post":
+        statuses.update(POST_ERRORS)
+    if body:
+        statuses.update({400, 404, 422})  # unparsable JSON, unknown ids, broken rules
+    return statuses
+
+
+def _operation(operation: Operation) -> Schema:
+    _, path, op_id, summary, params, body, ok, schema = operation
+    responses: Schema = {
+        str(ok): {"description": summary, "content": {JSON: {"schema": ref(schema)}}}
+    }
+    for status in sorted(_error_statuses(operation)):
+        responses[str(status)] = {
+            "description": ERRORS[status],
+            "content": {JSON: {"schema": ref("Error")}},
+        }
+    described: Schema = {
+        "operationId": op_id,
+        "summary": summary,
+        "parameters": params,
+        "responses": responses,
+    }
+    if body:
+        described["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
+    if path.endswith("_reset") or path.endswith("reset_history"):
+        # The admin token when ADMIN_TOKEN is set; without it, only from the portal's machine.
+        described["security"] = [{"adminToken": []}, {}]
+    return described
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, Schema] = {}
+    for operation in _operations():
+        paths.setdefault(operation[1], {})[operation[0]] = _operation(operation)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Lang Portal API",
+            "version": "1",
+            "description": 'Japanese vocabulary study portal. Errors are JSON {"error": ...}.',
+        },
+        "paths": paths,
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+        },
+    }
