@@ -54,7 +54,9 @@ def parse_page_request(
     """
     page_name, sort_name, order_name = (f"{prefix}page", f"{prefix}sort", f"{prefix}order")
     raw_page = args.get(page_name, "1").strip() or "1"
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
+    # isdigit() alone accepts '²' (int() then fails) and thousands of digits (int() refuses)
+    well_formed = raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 12
+    if not well_formed or not 1 <= int(raw_page) <= MAX_PAGE:
         raise BadRequest(
             f"'{page_name}' must be a whole number from 1 to {MAX_PAGE}, got {raw_page[:20]!r}",
             parameter=page_name,

@@ -75,6 +75,8 @@ async def json_body() -> dict[str, Any]:
         body = json.loads(raw)
     except ValueError as error:
         raise BadRequest(f"Request body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise BadRequest("Request body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidInput("Request body must be a JSON object")
     return body
@@ -107,9 +109,19 @@ def timezone_arg(name: str = "tz") -> str | None:
         return None
     try:
         ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a folder of the zone database such as 'America' is opened as a file
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise BadRequest(
             f"'{name}' must be an IANA time zone such as Asia/Tokyo, got {raw[:60]!r}",
             parameter=name,
         ) from None
     return raw
+
+
+def parse_id(raw: str) -> int | None:
+    """A form or query value as a row id (1 … MAX_ID), or None when it is not one."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None

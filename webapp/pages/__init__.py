@@ -1,12 +1,26 @@
-"""The HTML pages (spec/pages.md)."""
+"""The HTML pages (spec/pages.md): full pages, and fragments for htmx swaps."""
 
 from __future__ import annotations
 
-from quart import Blueprint, redirect
+from quart import Blueprint, Response, redirect
+
+from ..security import check_csrf
 
 pages = Blueprint("pages", __name__)
 
 
+@pages.before_request
+async def require_csrf_token() -> None:
+    await check_csrf()
+
+
 @pages.get("/")
-async def index():  # type: ignore[no-untyped-def]
+async def index() -> Response:
     return redirect("/dashboard")
+
+
+# Route modules attach themselves to `pages` on import.
+from . import activities, dashboard, groups, sessions, settings, words  # noqa: E402,F401
+from .rendering import install_template_helpers  # noqa: E402
+
+install_template_helpers(pages)

@@ -8,6 +8,12 @@ from typing import Any
 from ..db import to_api_timestamp
 
 ORDERS = {"asc": "ASC", "desc": "DESC"}
+# The columns of a word item (counts are the word's own, over its whole history).
+WORD_COLUMNS = (
+    "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts,"
+    " words.correct_count, words.wrong_count"
+)
+WORD_TEXT_COLUMNS = "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts"
 
 
 def order_by(columns: dict[str, str], sort: str, order: str, table: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db import Conn
-from .common import order_by, word_item
+from .common import WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
 
 WORD_SORTS = {
     "id": "words.id",
@@ -21,7 +21,6 @@ SESSION_WORD_SORTS = {
     "correct_count": "correct_count",
     "wrong_count": "wrong_count",
 }
-_WORD_COLUMNS = "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts"
 
 
 def _search_clause(conn: Conn, search: dict[str, str] | None) -> str:
@@ -58,7 +57,7 @@ async def list_words_page(
     if search:
         values.update(search)
     sql = (
-        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count FROM words {join} "
+        f"SELECT {WORD_COLUMNS} FROM words {join} "
         f"{where}{_search_clause(conn, search)} {order_by(WORD_SORTS, sort, order, 'words')} "
         "LIMIT :limit OFFSET :offset"
     )
@@ -87,8 +86,7 @@ async def count_words(
 
 async def get_word(conn: Conn, word_id: int) -> dict[str, Any] | None:
     row = await conn.fetch_one(
-        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count "
-        "FROM words WHERE words.id = :id",
+        f"SELECT {WORD_COLUMNS} FROM words WHERE words.id = :id",
         {"id": word_id},
     )
     return None if row is None else word_item(row)
@@ -113,7 +111,7 @@ async def list_session_words_page(
     """Words reviewed in a session, with counts within that session only."""
     true = "1" if conn.is_sqlite else "TRUE"
     rows = await conn.fetch_all(
-        f"SELECT {_WORD_COLUMNS}, s.correct_count, s.wrong_count FROM ("
+        f"SELECT {WORD_TEXT_COLUMNS}, s.correct_count, s.wrong_count FROM ("
         f"  SELECT word_id, SUM(CASE WHEN correct = {true} THEN 1 ELSE 0 END) AS correct_count,"
         f"         SUM(CASE WHEN correct = {true} THEN 0 ELSE 1 END) AS wrong_count"
         "  FROM words_review_items WHERE study_session_id = :session_id GROUP BY word_id"
@@ -132,16 +130,3 @@ async def count_session_words(conn: Conn, session_id: int) -> int:
             {"session_id": session_id},
         )
     )
-
-
-async def list_study_candidates(conn: Conn, group_id: int, limit: int) -> list[dict[str, Any]]:
-    """A group's words to study: least reviewed first, then most missed."""
-    rows = await conn.fetch_all(
-        f"SELECT {_WORD_COLUMNS}, words.correct_count, words.wrong_count FROM words "
-        "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id "
-        "ORDER BY words.correct_count + words.wrong_count ASC, words.wrong_count DESC,"
-        " words.id ASC "
-        "LIMIT :limit",
-        {"group_id": group_id, "limit": limit},
-    )
-    return [word_item(row) for row in rows]

@@ -1,0 +1,53 @@
+"""/dashboard and its three cards (each also a fragment route of its own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Response
+
+from ..services import dashboard
+from ..web import conn, settings
+from . import pages
+from .rendering import render_page
+
+CARDS = {
+    "last_session": "_dashboard_last_session.html",
+    "progress": "_dashboard_progress.html",
+    "stats": "_dashboard_stats.html",
+}
+
+
+async def _dashboard_context() -> dict[str, Any]:
+    db = await conn()
+    zone = await dashboard.resolve_timezone(db, None, settings().default_timezone)
+    return {
+        "last_session": await dashboard.last_session(db),
+        "progress": await dashboard.study_progress(db),
+        "stats": await dashboard.quick_stats(db, zone),
+    }
+
+
+@pages.get("/dashboard")
+async def show_dashboard() -> Response:
+    return await render_page(
+        "dashboard.html",
+        nav="dashboard",
+        breadcrumbs=[("Dashboard", None)],
+        **await _dashboard_context(),
+    )
+
+
+@pages.get("/dashboard/cards/<any(last_session, progress, stats):card>")
+async def dashboard_card(card: str) -> Response:
+    """One card alone: the card refreshes itself in place."""
+    db = await conn()
+    context: dict[str, Any]
+    if card == "last_session":
+        context = {"last_session": await dashboard.last_session(db)}
+    elif card == "progress":
+        context = {"progress": await dashboard.study_progress(db)}
+    else:
+        zone = await dashboard.resolve_timezone(db, None, settings().default_timezone)
+        context = {"stats": await dashboard.quick_stats(db, zone)}
+    return await render_page(CARDS[card], **context)

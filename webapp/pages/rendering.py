@@ -1,0 +1,66 @@
+"""Rendering helpers: the one page-or-fragment decision, shared template context, filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from quart import Blueprint, Response, get_flashed_messages, make_response, render_template, request
+
+from ..db import parse_timestamp
+from ..security import admin_mode, csrf_token
+from ..web import PARTIAL_VARY, add_vary, is_partial_request
+
+THEMES = ("light", "dark", "system")
+THEME_COOKIE = "theme"
+PAGE_SIZE = 50
+
+
+def current_theme() -> str:
+    theme = request.cookies.get(THEME_COOKIE, "system")
+    return theme if theme in THEMES else "system"
+
+
+def hx_target_id() -> str:
+    """The id of the element an htmx request will swap (`HX-Target: div#words-table`)."""
+    return request.headers.get("HX-Target", "").rpartition("#")[2]
+
+
+async def render_page(
+    template: str,
+    fragments: dict[str, str] | None = None,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    """The full page, or for a targeted htmx swap only the fragment it targets.
+
+    `fragments` maps a region's element id to its fragment template; the first is
+    the default when the target names none of them.  Either way the response
+    varies on the htmx headers, so caches keep the two apart.
+    """
+    chosen = template
+    if fragments and is_partial_request():
+        chosen = fragments.get(hx_target_id(), next(iter(fragments.values())))
+    html = await render_template(chosen, **context)
+    response = await make_response(html, status)
+    return add_vary(response, PARTIAL_VARY)
+
+
+def format_datetime(value: str | datetime) -> str:
+    """ISO UTC → '25 Nov 2026, 09:14 UTC' (a stable, unambiguous form)."""
+    return parse_timestamp(value).strftime("%d %b %Y, %H:%M UTC").lstrip("0")
+
+
+def install_template_helpers(blueprint: Blueprint) -> None:
+    @blueprint.app_context_processor
+    async def every_page() -> dict[str, Any]:
+        messages = get_flashed_messages(with_categories=True)
+        return {
+            "theme": current_theme(),
+            "csrf_token": csrf_token(),
+            "flash_messages": list(messages),
+            "admin_mode": admin_mode(),
+        }
+
+    blueprint.add_app_template_filter(format_datetime, "datetime")

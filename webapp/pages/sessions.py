@@ -1,0 +1,121 @@
+"""/study_sessions, one session, and the built-in flashcards session."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from quart import Response, redirect, request
+
+from ..errors import InvalidInput, NotFound
+from ..pagination import parse_page_request
+from ..queries import activities, sessions, words
+from ..services import flashcards, study
+from ..web import ID, conn, is_partial_request, parse_id
+from . import pages
+from .rendering import PAGE_SIZE, render_page
+
+
+async def _existing_session(session_id: int) -> dict[str, Any]:
+    session = await sessions.get_session(await conn(), session_id)
+    if session is None:
+        raise NotFound(f"There is no study session with id {session_id}.")
+    return session
+
+
+@pages.get("/study_sessions")
+async def list_sessions() -> Response:
+    page = parse_page_request(request.args, per_page=PAGE_SIZE)
+    db = await conn()
+    items = await sessions.list_sessions_page(db, limit=page.limit, offset=page.offset)
+    return await render_page(
+        "study_sessions.html",
+        {"sessions-table": "_sessions_table.html"},
+        nav="sessions",
+        breadcrumbs=[("Sessions", None)],
+        sessions=items,
+        page=page.describe(await sessions.count_sessions(db)),
+        base_url="/study_sessions",
+    )
+
+
+def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
+    """The external app's address with the group and session, or None for built-ins."""
+    if session["activity_type"] == "flashcards" or not launch_url:
+        return None
+    query = urlencode({"group_id": session["group_id"], "session_id": session["id"]})
+    return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
+
+
+@pages.get(f"/study_sessions/<{ID}:session_id>")
+async def show_session(session_id: int) -> Response:
+    session = await _existing_session(session_id)
+    page = parse_page_request(request.args, per_page=PAGE_SIZE)
+    db = await conn()
+    activity = await activities.get_activity(db, session["study_activity_id"])
+    reviewed = await words.list_session_words_page(
+        db, session_id, limit=page.limit, offset=page.offset
+    )
+    return await render_page(
+        "study_session.html",
+        {"session-words": "_words_table.html"},
+        nav="sessions",
+        breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
+        session=session,
+        external_url=external_launch_url(session, activity["launch_url"] if activity else None),
+        words=reviewed,
+        page=page.describe(await words.count_session_words(db, session_id)),
+        sort=None,
+        order=None,
+        q="",
+        table_id="session-words",
+        base_url=f"/study_sessions/{session_id}",
+        sortable=False,
+        counts_label="in this session",
+        empty_text="No words reviewed in this session yet.",
+    )
+
+
+async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
+    state = await flashcards.flashcard_state(await conn(), session)
+    return await render_page(
+        "flashcards.html",
+        {"flashcard": "_flashcard.html"},
+        nav="activities",
+        breadcrumbs=[
+            ("Sessions", "/study_sessions"),
+            (f"Session #{session['id']}", f"/study_sessions/{session['id']}"),
+            ("Flashcards", None),
+        ],
+        session=session,
+        revealed=revealed and state["card"] is not None,
+        **state,
+    )
+
+
+@pages.get(f"/study_sessions/<{ID}:session_id>/flashcards")
+async def flashcards_page(session_id: int) -> Response:
+    session = await _existing_session(session_id)
+    return await _render_flashcard(
+        session, revealed=parse_id(request.args.get("reveal", "")) is not None
+    )
+
+
+@pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/answer")
+async def answer_flashcard(session_id: int) -> Response:
+    """Record the answer, then show the next card (htmx) or redirect to it (no JS)."""
+    await _existing_session(session_id)
+    form = await request.form
+    word_id = parse_id(form.get("word_id", ""))
+    raw_correct = form.get("correct", "").strip().lower()
+    if word_id is None:
+        raise NotFound("That card does not exist.")
+    if raw_correct not in ("true", "false"):
+        raise InvalidInput("Answer with ✓ Right or ✗ Wrong.")
+    db = await conn()
+    await study.record_review(
+        db, session_id=session_id, word_id=word_id, correct=raw_correct == "true"
+    )
+    if is_partial_request():
+        return await _render_flashcard(await _existing_session(session_id), revealed=False)
+    return redirect(f"/study_sessions/{session_id}/flashcards", 303)

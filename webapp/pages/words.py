@@ -1,0 +1,58 @@
+"""/words (search, sort, page) and /words/:id."""
+
+from __future__ import annotations
+
+from quart import Response, request
+
+from ..errors import NotFound
+from ..japanese import search_patterns
+from ..pagination import parse_page_request
+from ..queries import words
+from ..web import ID, conn
+from . import pages
+from .rendering import PAGE_SIZE, render_page
+
+MAX_QUERY_LENGTH = 100
+
+
+@pages.get("/words")
+async def list_words() -> Response:
+    page = parse_page_request(
+        request.args, per_page=PAGE_SIZE, sorts=words.WORD_SORTS, default_sort="id"
+    )
+    q = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    search = search_patterns(q)
+    db = await conn()
+    items = await words.list_words_page(
+        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order, search=search
+    )
+    total = await words.count_words(db, search=search)
+    return await render_page(
+        "words.html",
+        {"words-table": "_words_table.html"},
+        nav="words",
+        breadcrumbs=[("Words", None)],
+        words=items,
+        page=page.describe(total),
+        sort=request.args.get("sort") and page.sort,
+        order=request.args.get("order") and page.order,
+        q=q,
+        base_url="/words",
+        search_form="words-search",
+    )
+
+
+@pages.get(f"/words/<{ID}:word_id>")
+async def show_word(word_id: int) -> Response:
+    db = await conn()
+    word = await words.get_word(db, word_id)
+    if word is None:
+        raise NotFound(f"There is no word with id {word_id}.")
+    word["stats"] = {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]}
+    word["groups"] = await words.list_word_groups(db, word_id)
+    return await render_page(
+        "word.html",
+        nav="words",
+        breadcrumbs=[("Words", "/words"), (word["japanese"], None)],
+        word=word,
+    )
