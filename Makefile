@@ -56,3 +56,13 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+.PHONY: bench bench-quick
+
+## bench: the project against the prototype at 1x and 5x, one table (< 30 min; needs wrk)
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## bench-quick: the same at 1x only, with shorter runs (< 5 min)
+bench-quick: $(VENV)/.runtime
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)

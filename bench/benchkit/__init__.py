@@ -1,0 +1,22 @@
+"""Pieces of the benchmark harness (`bench/run.py`): data, servers, load, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = BENCH_DIR.parent
+WORK_DIR = BENCH_DIR / "work"
+RESULTS_DIR = BENCH_DIR / "results"
+REFERENCE_DIR = (PROJECT_ROOT.parent / "shared" / "reference").resolve()
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "lp_bench"
+
+
+def log(message: str) -> None:
+    """Progress on stderr with a wall-clock stamp (the table goes to stdout)."""
+    import sys
+    import time
+
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)

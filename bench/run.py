@@ -1,0 +1,461 @@
+#!/usr/bin/env python3
+"""Benchmark the project against the prototype (`make bench`, `make bench-quick`).
+
+For each scale: generate the dataset with the reference generator, import it
+into the project with `python -m webapp import-seed-db`, serve the project
+(its Procfile web command, 2 workers) and the prototype (gunicorn, 2 sync
+workers) on copies of the same data, then:
+
+  * every API endpoint of the prototype, on both servers, alternating which
+    goes first endpoint by endpoint: wrk throughput and latency, and the
+    median of sequential single requests over one keep-alive connection;
+  * every page and fragment of the project (n/a while a URL is not served);
+  * the review write path: wrk POSTs from 16 connections, then a check that
+    every acknowledged review is stored and counted;
+  * worker memory after the run, and the weight of a first dashboard visit.
+
+Prints one table and writes JSON + markdown under bench/results/.
+
+    python bench/run.py --quick              # 1x, short runs (< 5 min)
+    python bench/run.py                      # 1x and 5x (< 30 min)
+    python bench/run.py --postgres           # the project alone on PostgreSQL
+    python bench/run.py --only 'words|group' --scales 5 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchkit import PROJECT_ROOT, RESULTS_DIR, log
+from benchkit import data as datasets
+from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint
+from benchkit.load import (
+    BROWSER_ENCODINGS,
+    fetch,
+    fetch_json,
+    page_weight,
+    run_wrk,
+    single_latency,
+)
+from benchkit.report import (
+    check_targets,
+    markdown_report,
+    text_table,
+    verdict_lines,
+    write_summary,
+)
+from benchkit.servers import (
+    Server,
+    start_project,
+    start_prototype,
+    wait_healthy,
+    worker_memory,
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="1x only, short runs")
+    p.add_argument("--scales", help="comma-separated dataset scales (default 1,5; quick: 1)")
+    p.add_argument("--duration", type=float, help="seconds per wrk run (default 10; quick: 4)")
+    p.add_argument("--connections", type=int, default=8, help="wrk connections for reads")
+    p.add_argument("--threads", type=int, default=1, help="wrk threads for reads")
+    p.add_argument("--write-connections", type=int, default=16)
+    p.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the project alone on PostgreSQL (database lp_bench)",
+    )
+    p.add_argument("--no-prototype", action="store_true", help="measure the project alone")
+    p.add_argument("--only", help="regular expression on endpoint keys (a partial run)")
+    p.add_argument("--skip-writes", action="store_true")
+    p.add_argument("--fresh", action="store_true", help="regenerate datasets and re-import")
+    args = p.parse_args(argv)
+    args.scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,5")).split(",")]
+    args.duration = args.duration or (4.0 if args.quick else 10.0)
+    args.single_max = 60 if args.quick else 200
+    args.single_seconds = 1.5 if args.quick else 3.0
+    args.prototype = not (args.no_prototype or args.postgres)
+    args.db = "postgresql" if args.postgres else "sqlite"
+    return args
+
+
+class Run:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.rows: list[dict[str, Any]] = []
+        self.memory: list[dict[str, Any]] = []
+        self.weight: dict[str, Any] | None = None
+        self.servers: list[Server] = []
+        self.meta: dict[str, Any] = {}
+
+    # -- measuring -------------------------------------------------------------------
+
+    def selected(self, endpoints: tuple[Endpoint, ...]) -> list[Endpoint]:
+        if not self.args.only:
+            return list(endpoints)
+        return [e for e in endpoints if re.search(self.args.only, e.key)]
+
+    def measure(self, server: Server, ep: Endpoint, path: str) -> dict[str, Any]:
+        headers = dict(ep.headers)
+        if ep.kind != "api":
+            headers.update(BROWSER_ENCODINGS)  # pages are fetched as a browser would
+        probe = fetch(server.port, path, headers=headers)
+        if probe.status != 200:
+            return {"missing": True, "status": probe.status}
+        single = single_latency(
+            server.port,
+            path,
+            headers=headers,
+            max_requests=self.args.single_max,
+            max_seconds=self.args.single_seconds,
+        )
+        load = run_wrk(
+            server.url(path),
+            duration=self.args.duration,
+            connections=self.args.connections,
+            threads=self.args.threads,
+            headers=headers,
+        )
+        return {"status": 200, **single, **load}
+
+    def measure_endpoints(
+        self,
+        endpoints: list[Endpoint],
+        scale: int,
+        ids: dict[str, int],
+        project: Server,
+        prototype: Server | None,
+    ) -> None:
+        for n, ep in enumerate(endpoints):
+            path = ep.resolve(ids)
+            row: dict[str, Any] = {
+                "scale": scale,
+                "db": self.args.db,
+                "key": ep.key,
+                "label": ep.label,
+                "kind": ep.kind,
+                "class": ep.weight,
+                "path": path,
+            }
+            order = [("project", project)]
+            if prototype is not None and ep.compared:
+                pair = [("project", project), ("prototype", prototype)]
+                order = pair if n % 2 == 0 else pair[::-1]
+            for name, server in order:
+                try:
+                    row[name] = self.measure(server, ep, path)
+                except Exception as error:  # one endpoint failing must not end the run
+                    row[name] = {"error": f"{type(error).__name__}: {error}"}
+            project_rps = (row.get("project") or {}).get("rps")
+            proto_rps = (row.get("prototype") or {}).get("rps")
+            if project_rps and proto_rps:
+                row["ratio"] = round(project_rps / proto_rps, 2)
+            self.rows.append(row)
+            log(self.describe(row))
+
+    @staticmethod
+    def describe(row: dict[str, Any]) -> str:
+        p = row.get("project") or {}
+        if p.get("missing"):
+            return f"{row['scale']}x {row['label']}: n/a ({p['status']})"
+        if p.get("error"):
+            return f"{row['scale']}x {row['label']}: error {p['error']}"
+        text = (
+            f"{row['scale']}x {row['label']}: {p.get('rps', 0):,.0f} req/s, "
+            f"p50 {p.get('p50_ms')} ms, single {p.get('single_ms')} ms"
+        )
+        if row.get("prototype"):
+            q = row["prototype"]
+            text += (
+                f" | prototype {q.get('rps') or 0:,.1f} req/s, single {q.get('single_ms')} ms"
+                f" | {row.get('ratio') or 0:.1f}x"
+            )
+        return text
+
+    # -- set-up around the measurements ----------------------------------------------
+
+    def discover_ids(self, meta: dict[str, Any]) -> dict[str, int]:
+        words = int(meta["words"])
+        return {
+            "mid": math.ceil(math.ceil(words / 100) / 2),
+            "mid_html": math.ceil(math.ceil(words / 50) / 2),
+            "word": words // 2,
+            "group": 1,
+            "session": 1,
+            "fc_session": 0,
+        }
+
+    def launch_session(self, project: Server, group: int, activity_type: str) -> int | None:
+        try:
+            listing = fetch_json(project.port, "/api/study_activities")
+        except Exception as error:
+            log(f"cannot list study activities: {error}")
+            return None
+        items = listing.get("items", listing) if isinstance(listing, dict) else listing
+        chosen = [a for a in items if a.get("activity_type") == activity_type] or items
+        if not chosen:
+            return None
+        body = {"group_id": group, "study_activity_id": chosen[0]["id"]}
+        for path in ("/api/study_sessions", "/api/study_activities"):
+            got = fetch(project.port, path, method="POST", body=body)
+            if got.status == 201:
+                return int(json.loads(got.body)["id"])
+        log(f"could not launch a study session: {got.status} {got.body[:200]!r}")
+        return None
+
+    def group_word_ids(self, project: Server, group: int, limit: int = 300) -> list[int]:
+        ids: list[int] = []
+        page = 1
+        while len(ids) < limit:
+            listing = fetch_json(project.port, f"/api/groups/{group}/words?page={page}")
+            items = listing.get("items", [])
+            if not items:
+                break
+            ids += [w["id"] for w in items]
+            page += 1
+        return ids[:limit]
+
+    def counters(self, database_url: str, session_id: int) -> dict[str, int | None]:
+        """Stored rows and every counter a review moves, read straight from the database."""
+        queries = {
+            "rows": "SELECT COUNT(*) FROM words_review_items WHERE study_session_id = {sid}",
+            "session_counter": "SELECT correct_count + wrong_count FROM study_sessions "
+            "WHERE id = {sid}",
+            "word_counters": "SELECT SUM(correct_count + wrong_count) FROM words",
+            "learner_counter": "SELECT correct_count + wrong_count FROM learner_stats "
+            "WHERE learner_id = 1",
+        }
+        out: dict[str, int | None] = {}
+        for name, sql in queries.items():
+            sql = sql.format(sid=int(session_id))
+            try:
+                if database_url.startswith("sqlite"):
+                    path = datasets.sqlite_path_of(database_url)
+                    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as con:
+                        value = con.execute(sql).fetchone()[0]
+                else:
+                    value = datasets.psql(sql, database=database_url.rsplit("/", 1)[1])
+                out[name] = None if value in (None, "") else int(value)
+            except Exception as error:  # a renamed column: report what can be checked
+                log(f"cannot read {name}: {error}")
+                out[name] = None
+        return out
+
+    def measure_writes(
+        self, project: Server, scale: int, ids: dict[str, int], database_url: str
+    ) -> None:
+        row: dict[str, Any] = {
+            "scale": scale,
+            "db": self.args.db,
+            "kind": "write",
+            "key": "reviews",
+            "label": "POST review",
+        }
+        self.rows.append(row)
+        session_id = self.launch_session(project, ids["group"], "flashcards")
+        if session_id is None:
+            row["error"] = "no session could be launched"
+            return
+        words = self.group_word_ids(project, ids["group"])
+        before = self.counters(database_url, session_id)
+        result = run_wrk(
+            project.url("/"),
+            duration=self.args.duration,
+            connections=self.args.write_connections,
+            threads=2,
+            script="review.lua",
+            script_args=[str(session_id), ",".join(str(w) for w in words)],
+        )
+        time.sleep(0.5)
+        after = self.counters(database_url, session_id)
+        shown = fetch_json(project.port, f"/api/study_sessions/{session_id}")
+        created = int(result.get("reviews_created", 0))
+        row.update(result)
+        row.update(
+            session_id=session_id,
+            words=len(words),
+            created=created,
+            refused=int(result.get("reviews_refused", 0)),
+            reviews_per_s=round(created / (result.get("elapsed_s") or self.args.duration), 1),
+        )
+        deltas = {
+            k: (after[k] - before[k]) if None not in (after[k], before[k]) else None for k in after
+        }
+        deltas["api_review_items_count"] = shown.get("review_items_count")
+        timeouts = int(result.get("timeouts") or 0)
+        measured = {k: v for k, v in deltas.items() if v is not None}
+        exact = all(v == created for v in measured.values())
+        # A request that timed out on the client may still have been stored.
+        tolerable = all(created <= v <= created + timeouts for v in measured.values())
+        ok = bool(measured) and "rows" in measured and (exact or tolerable)
+        row["check"] = {
+            "ok": ok,
+            "deltas": deltas,
+            "summary": ("every acknowledged review stored and counted" if ok else "MISMATCH")
+            + " ("
+            + ", ".join(f"{k} +{v}" for k, v in deltas.items())
+            + ")",
+        }
+        log(write_summary(row))
+
+    # -- one scale -------------------------------------------------------------------
+
+    def run_scale(self, scale: int, seedapp: Path | None) -> None:
+        fresh = self.args.fresh
+        dataset = datasets.ensure_dataset(scale, fresh=fresh)
+        meta = datasets.dataset_meta(dataset)
+        if self.args.postgres:
+            database_url = datasets.project_postgres_copy(dataset, scale, fresh=fresh)
+        else:
+            database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
+        prototype = None
+        project = start_project(database_url)
+        self.servers.append(project)
+        self.meta["project_command"] = project.notes["command"]
+        if seedapp is not None:
+            datasets.prototype_copy(dataset, scale)
+            prototype = start_prototype(seedapp)
+            self.servers.append(prototype)
+            self.meta["prototype_command"] = prototype.notes["command"]
+        wait_healthy(project)
+        if prototype is not None:
+            wait_healthy(prototype)
+        ids = self.discover_ids(meta)
+        log(
+            f"{scale}x: measuring {len(self.selected(API))} API endpoints "
+            f"({'both servers' if prototype else 'project only'})"
+        )
+        self.measure_endpoints(self.selected(API), scale, ids, project, prototype)
+        reads = [e for e in self.selected(PAGES) if e.key not in NEEDS_LAUNCH]
+        self.measure_endpoints(reads, scale, ids, project, None)
+        launched = [e for e in self.selected(PAGES) if e.key in NEEDS_LAUNCH]
+        if launched:
+            ids["fc_session"] = self.launch_session(project, ids["group"], "flashcards") or 0
+            self.measure_endpoints(launched, scale, ids, project, None)
+        if not self.args.skip_writes and not self.args.only:
+            self.measure_writes(project, scale, ids, database_url)
+        if self.weight is None:
+            self.weight = page_weight(project.port)
+        for server in (project, prototype):
+            if server is not None:
+                self.memory.append({"scale": scale, "server": server.name, **worker_memory(server)})
+        for server in (project, prototype):
+            if server is not None:
+                server.stop()
+
+    def stop_all(self) -> None:
+        for server in self.servers:
+            try:
+                server.stop()
+            except Exception as error:
+                log(f"stopping {server.name}: {error}")
+
+
+def git_state() -> tuple[str, bool]:
+    def git(*cmd: str) -> str:
+        return subprocess.run(
+            ["git", *cmd], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--", "webapp", "migrations", "Procfile"))
+    return commit, dirty
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def save(result: dict[str, Any], variant: str) -> list[Path]:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    markdown = markdown_report(result)
+    paths = []
+    for name in (f"{variant}-{stamp}", f"latest-{variant}"):
+        json_path = RESULTS_DIR / f"{name}.json"
+        json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        md_path = RESULTS_DIR / f"{name}.md"
+        md_path.write_text(markdown)
+        paths += [json_path, md_path]
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: sudo apt-get install -y wrk", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    variant = ("postgres-" if args.postgres else "") + ("quick" if args.quick else "full")
+    if args.only or args.scales not in ([1], [1, 5]) or args.no_prototype:
+        variant += "-partial"
+    run = Run(args)
+    commit, dirty = git_state()
+    run.meta.update(
+        variant=variant,
+        started=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        commit=commit,
+        dirty=dirty,
+        scales=args.scales,
+        duration_s=args.duration,
+        connections=args.connections,
+        threads=args.threads,
+        load_start=load_average(),
+    )
+
+    def interrupted(signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        seedapp = datasets.ensure_seedapp() if args.prototype else None
+        for scale in args.scales:
+            run.run_scale(scale, seedapp)
+    except KeyboardInterrupt:
+        log("interrupted: stopping the servers")
+        run.stop_all()
+        return 130
+    finally:
+        run.stop_all()
+    run.meta.update(load_end=load_average(), wall_s=round(time.monotonic() - started))
+    result = {
+        "meta": run.meta,
+        "db": args.db,
+        "rows": run.rows,
+        "memory": run.memory,
+        "weight": run.weight,
+    }
+    result["targets"] = check_targets(result)
+    print()
+    print(text_table([r for r in run.rows if r.get("kind") != "write"]))
+    print()
+    for row in run.rows:
+        if row.get("kind") == "write":
+            print("writes:", write_summary(row) if "error" not in row else row["error"])
+    for m in run.memory:
+        print(f"memory: {m['server']} {m['scale']}x max worker RSS {m['max_worker_rss_mb']} MB")
+    if run.weight and run.weight.get("status") == 200:
+        print(f"weight: first /dashboard visit {run.weight['total_bytes']:,} bytes transferred")
+    print()
+    print("\n".join(verdict_lines(result["targets"])))
+    for path in save(result, variant):
+        log(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
