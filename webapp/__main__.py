@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from .config import ConfigError, load_settings
-from .db import Conn, Database, DatabaseUnavailable
+from .db import Conn, Database, DatabaseUnavailable, sqlite_path
 from .errors import PortalError
 from .migrations import migrate, pending
-from .services import importer, resets, seeding
+from .services import backup, importer, resets, seeding, transfer
 
 Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
@@ -69,6 +69,31 @@ async def cmd_import_seed_db(conn: Conn, args: argparse.Namespace) -> None:
         print(f"  added {report.added_activities} built-in study activity(ies)")
 
 
+async def cmd_export(conn: Conn, args: argparse.Namespace) -> None:
+    print(f"exporting everything to {args.path} …")
+    report = await transfer.export_all(conn, Path(args.path))
+    total = sum(report.counts.values())
+    print(f"✓ exported {total:,} rows in {report.seconds:.1f}s to {args.path}")
+
+
+async def cmd_import(conn: Conn, args: argparse.Namespace) -> None:
+    print(f"importing {args.path} …")
+    report = await transfer.import_all(conn, Path(args.path), replace=args.replace)
+    total = sum(report.counts.values())
+    print(f"✓ imported {total:,} rows in {report.seconds:.1f}s; totals recounted")
+
+
+async def cmd_backup(url: str, args: argparse.Namespace) -> None:
+    if not url.startswith("sqlite"):
+        raise PortalError(
+            "backup copies a SQLite database; for PostgreSQL use pg_dump "
+            "or 'python -m webapp export FILE'"
+        )
+    print(f"backing up {sqlite_path(url)} …")
+    report = await backup.backup_sqlite_async(sqlite_path(url), Path(args.path))
+    print(f"✓ backed up {report.tables} tables ({report.bytes:,} bytes) to {report.path}")
+
+
 async def _require_schema(conn: Conn) -> None:
     if await pending(conn):
         raise PortalError("the database schema is not up to date: run 'python -m webapp migrate'")
@@ -93,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--replace", action="store_true", help="delete the portal's current content first"
     )
+    export = commands.add_parser("export", help="write everything to one JSON Lines file")
+    export.add_argument("path", help="file to write (.jsonl, or .jsonl.gz to compress)")
+    load = commands.add_parser("import", help="load a file written by 'export'")
+    load.add_argument("path", help="file written by 'python -m webapp export'")
+    load.add_argument(
+        "--replace", action="store_true", help="delete the portal's current content first"
+    )
+    copy = commands.add_parser("backup", help="copy the live SQLite database safely")
+    copy.add_argument("path", help="file to write the copy to")
     return parser
 
 
@@ -102,11 +136,16 @@ COMMANDS: dict[str, Command] = {
     "seed": cmd_seed,
     "reset": cmd_reset,
     "import-seed-db": cmd_import_seed_db,
+    "export": cmd_export,
+    "import": cmd_import,
 }
 
 
 async def run(args: argparse.Namespace) -> None:
     settings = load_settings()
+    if args.command == "backup":  # needs no connection (and must not create the file)
+        await cmd_backup(settings.database_url, args)
+        return
     database = Database(settings.database_url)
     await database.connect()
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .config import PROJECT_ROOT
 from .db import Conn, utc_now
+from .services.backup import backup_before_migrate
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 # An arbitrary constant shared by every process of this app.
@@ -74,6 +75,14 @@ async def pending(conn: Conn) -> list[Migration]:
     return [m for m in discover(conn.dialect) if m.version not in done]
 
 
+async def _backup_before_changes(conn: Conn) -> None:
+    """Copy an existing SQLite database before a migration changes it (kept: the last 5)."""
+    todo = await pending(conn)
+    path = await conn.fetch_val("SELECT file FROM pragma_database_list WHERE name = 'main'")
+    if todo and path:
+        await backup_before_migrate(Path(path), todo[0].version)
+
+
 async def migrate(conn: Conn) -> list[Migration]:
     """Apply every pending migration; return those applied (empty: nothing to do)."""
     if conn.is_sqlite:
@@ -81,6 +90,8 @@ async def migrate(conn: Conn) -> list[Migration]:
         # the file, so setting it once here is enough.
         await conn.execute("PRAGMA journal_mode = WAL")
     await _ensure_table(conn)
+    if conn.is_sqlite:
+        await _backup_before_changes(conn)
     applied: list[Migration] = []
     for migration in discover(conn.dialect):
         async with conn.transaction():
