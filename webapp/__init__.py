@@ -14,6 +14,7 @@ from typing import Any
 from quart import Quart, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from .compression import install_compression
 from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
@@ -73,6 +74,7 @@ def _register_blueprints(app: Quart) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.after_request(add_security_headers)
+    install_compression(app)
 
 
 def wants_json() -> bool:

@@ -26,6 +26,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
 )
 SQLITE_BUSY_RETRIES = 5
+SQLITE_IDLE_CONNECTIONS = 8
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -164,6 +165,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
+        # Open SQLite connections kept for reuse: `databases` would otherwise open
+        # the file (and start a thread) for every request.
+        self._idle: list[Conn] = []
         if self.dialect == "postgresql":
             self._db = databases.Database(url, min_size=1, max_size=10)
         else:
@@ -184,9 +188,14 @@ class Database:
             raise DatabaseUnavailable(describe_connect_error(self.url, error)) from error
 
     async def disconnect(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn._raw.__aexit__(None, None, None)
         await self._db.disconnect()
 
     async def acquire(self) -> Conn:
+        if self._idle:
+            return self._idle.pop()
         raw = _DatabasesConnection(self._db, self._db._backend)
         await raw.__aenter__()
         if self.is_sqlite:
@@ -195,6 +204,10 @@ class Database:
         return Conn(raw, self.dialect)
 
     async def release(self, conn: Conn) -> None:
+        # transaction() always commits or rolls back, so a released connection is clean
+        if self.is_sqlite and len(self._idle) < SQLITE_IDLE_CONNECTIONS:
+            self._idle.append(conn)
+            return
         await conn._raw.__aexit__(None, None, None)
 
     @asynccontextmanager
