@@ -1,0 +1,125 @@
+"""GET /api/openapi.json describes exactly the API there is, and the API answers as described."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema_rs
+
+from webapp.openapi import openapi_document
+
+_CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def described_operations(document: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+
+
+def routed_operations(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if not (rule.rule.startswith("/api/") or rule.rule == "/health"):
+            continue
+        path = _CONVERTER.sub(r"{\1}", rule.rule)
+        found.update((method, path) for method in rule.methods - IGNORED_METHODS)
+    return found
+
+
+async def test_the_description_is_served_as_openapi_3_1(client):
+    response = await client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    document = await response.get_json()
+    assert document["openapi"].startswith("3.1")
+    assert document == openapi_document()
+
+
+async def test_every_api_route_is_described_and_nothing_else(app):
+    routed = routed_operations(app.app)
+    described = described_operations(openapi_document())
+    assert routed - described == set(), "routes missing from webapp/openapi.py"
+    assert described - routed == set(), "described operations that do not exist"
+
+
+def _validator(status_schema: dict[str, Any]) -> Any:
+    document = openapi_document()
+    return jsonschema_rs.validator_for(
+        {**status_schema, "components": document["components"]}, validate_formats=True
+    )
+
+
+def response_schema(method: str, template: str, status: int) -> dict[str, Any]:
+    responses = openapi_document()["paths"][template][method.lower()]["responses"]
+    assert str(status) in responses, f"{method} {template} answered {status}, not described"
+    return responses[str(status)]["content"]["application/json"]["schema"]
+
+
+# (method, concrete path, description's path, JSON body): together they reach every
+# operation with a success and most with an error.
+EXCHANGES: list[tuple[str, str, str, Any]] = [
+    ("GET", "/health", "/health", None),
+    ("GET", "/api/openapi.json", "/api/openapi.json", None),
+    ("GET", "/api/dashboard/last_study_session", "/api/dashboard/last_study_session", None),
+    ("POST", "/api/study_sessions", "/api/study_sessions", {"group_id": 1, "study_activity_id": 1}),
+    ("POST", "/api/study_activities", "/api/study_activities",
+     {"group_id": 2, "study_activity_id": 1}),
+    ("POST", "/api/study_sessions", "/api/study_sessions", {"group_id": 1}),
+    ("POST", "/api/study_sessions", "/api/study_sessions",
+     {"group_id": 99999, "study_activity_id": 1}),
+    ("POST", "/api/study_sessions/1/words/1/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": True}),
+    ("POST", "/api/study_sessions/1/words/2/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": False}),
+    ("POST", "/api/study_sessions/1/words/2/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": "yes"}),
+    ("POST", "/api/study_sessions/99999/words/2/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": True}),
+    ("GET", "/api/dashboard/last_study_session", "/api/dashboard/last_study_session", None),
+    ("GET", "/api/dashboard/study_progress", "/api/dashboard/study_progress", None),
+    ("GET", "/api/dashboard/quick_stats?tz=Asia/Tokyo", "/api/dashboard/quick_stats", None),
+    ("GET", "/api/dashboard/quick_stats?tz=Mars/Base", "/api/dashboard/quick_stats", None),
+    ("GET", "/api/dashboard/quick-stats", "/api/dashboard/quick-stats", None),
+    ("GET", "/api/study_activities", "/api/study_activities", None),
+    ("GET", "/api/study_activities/1", "/api/study_activities/{activity_id}", None),
+    ("GET", "/api/study_activities/999", "/api/study_activities/{activity_id}", None),
+    ("GET", "/api/study_activities/1/study_sessions",
+     "/api/study_activities/{activity_id}/study_sessions", None),
+    ("GET", "/api/words?page=2&sort=english&order=desc", "/api/words", None),
+    ("GET", "/api/words?sort=nope", "/api/words", None),
+    ("GET", "/api/words/1", "/api/words/{word_id}", None),
+    ("GET", "/api/words/99999", "/api/words/{word_id}", None),
+    ("GET", "/api/groups?sort=word_count", "/api/groups", None),
+    ("GET", "/api/groups/1", "/api/groups/{group_id}", None),
+    ("GET", "/api/groups/1/words?sort=romaji", "/api/groups/{group_id}/words", None),
+    ("GET", "/api/groups/1/study_sessions", "/api/groups/{group_id}/study_sessions", None),
+    ("GET", "/api/groups/99999/study_sessions", "/api/groups/{group_id}/study_sessions", None),
+    ("GET", "/api/study_sessions", "/api/study_sessions", None),
+    ("GET", "/api/study_sessions?page=0", "/api/study_sessions", None),
+    ("GET", "/api/study_sessions/1", "/api/study_sessions/{session_id}", None),
+    ("GET", "/api/study_sessions/1/words", "/api/study_sessions/{session_id}/words", None),
+    ("DELETE", "/api/study_sessions/1", "/api/study_sessions/{session_id}", None),
+    ("POST", "/api/reset_history", "/api/reset_history", None),
+    ("POST", "/api/full_reset", "/api/full_reset", None),
+    ("POST", "/api/full_reset", "/api/full_reset", None),
+]  # fmt: skip
+
+
+async def test_answers_validate_against_the_description(client):
+    reached: set[tuple[str, str]] = set()
+    statuses: set[int] = set()
+    for method, path, template, body in EXCHANGES:
+        kwargs = {"json": body} if body is not None else {}
+        response = await client.open(path, method=method, **kwargs)
+        payload = await response.get_json()
+        assert response.mimetype == "application/json", (method, path)
+        described_method = "GET" if method == "DELETE" else method
+        schema = response_schema(described_method, template, response.status_code)
+        errors = [str(e) for e in _validator(schema).iter_errors(payload)]
+        assert not errors, (method, path, response.status_code, errors[:3])
+        if 200 <= response.status_code < 300:
+            reached.add((method, template))
+        statuses.add(response.status_code)
+    assert described_operations(openapi_document()) == reached
+    assert {200, 201, 400, 404, 405, 422} <= statuses
