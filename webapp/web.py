@@ -66,6 +66,15 @@ def error_body(error: PortalError) -> dict[str, Any]:
     return {"error": error.message, **error.detail}
 
 
+async def refuse_oversized_body() -> None:
+    """413 for a write whose body is over the limit, also on routes that never read
+    their body (the resets), where the limit would otherwise not apply at all."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    # Reading enforces MAX_CONTENT_LENGTH (declared or streamed); the body stays cached.
+    await request.get_data(cache=True)
+
+
 async def json_body() -> dict[str, Any]:
     """The request's JSON object; 415/400/422 naming the problem otherwise."""
     if request.mimetype != "application/json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from ..security import add_cors_headers, check_api_origin
+from ..web import refuse_oversized_body
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -12,6 +13,7 @@ api = Blueprint("api", __name__, url_prefix="/api")
 @api.before_request
 async def refuse_cross_site_writes() -> None:
     check_api_origin()
+    await refuse_oversized_body()
 
 
 @api.after_request
