@@ -178,14 +178,19 @@ def _param(name: str, where: str, schema: Schema) -> Schema:
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
 
 
+# An empty query parameter (`?page=&sort=`, as a form sends it) means "not given".
 def _sorting(sorts: dict[str, str]) -> list[Schema]:
     return [
-        _param("sort", "query", {"type": "string", "enum": sorted(sorts)}),
-        _param("order", "query", {"type": "string", "enum": ["asc", "desc"]}),
+        _param("sort", "query", {"type": "string", "enum": ["", *sorted(sorts)]}),
+        _param("order", "query", {"type": "string", "enum": ["", "asc", "desc"]}),
     ]
 
 
-PAGE = _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
+PAGE = _param(
+    "page",
+    "query",
+    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, {"const": ""}]},
+)
 GROUP, ACTIVITY, SESSION, WORD = (
     _param(f"{name}_id", "path", INT_ID) for name in ("group", "activity", "session", "word")
 )
@@ -195,7 +200,9 @@ Operation = tuple[str, str, str, str, list[Schema], str | None, int, str]
 
 
 def _operations() -> list[Operation]:
-    tz = _param("tz", "query", {"type": "string", "enum": sorted(available_timezones())})
+    # Empty: the learner's zone, else the portal's default.
+    zones = ["", *sorted(available_timezones())]
+    tz = _param("tz", "query", {"type": "string", "enum": zones})
     launch = ("LaunchRequest", 201, "LaunchedSession")
     return [
         ("get", "/health", "health", "The process and its database answer",

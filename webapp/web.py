@@ -95,6 +95,9 @@ def require_int(body: dict[str, Any], name: str) -> int:
     value = body.get(name)
     if name not in body:
         raise InvalidInput(f"'{name}' is required", field=name)
+    # JSON has one number type: 3.0 is the integer 3 (JSON Schema agrees), 3.5 is not.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"'{name}' must be an integer", field=name)
     if not 1 <= value <= MAX_ID:

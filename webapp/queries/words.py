@@ -18,8 +18,9 @@ WORD_SORTS = {
 # Within a session the counts are that session's, computed by the query itself.
 SESSION_WORD_SORTS = {
     **WORD_SORTS,
-    "correct_count": "correct_count",
-    "wrong_count": "wrong_count",
+    # qualified: the bare names are ambiguous between the session counts and words' own
+    "correct_count": "s.correct_count",
+    "wrong_count": "s.wrong_count",
 }
 
 
