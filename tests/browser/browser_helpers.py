@@ -29,7 +29,7 @@ def path_of(page: Page) -> str:
     return urlsplit(page.url).path
 
 
-async def wait_for_query(page: Page, **expected: str | None) -> None:
+async def wait_for_query(page: Page, /, **expected: str | None) -> None:
     """Wait until the address bar holds these query values (None: the name is absent)."""
     await page.wait_for_function(
         """(expected) => {
@@ -44,6 +44,12 @@ async def column_texts(page: Page, table_id: str, column: int) -> list[str]:
     """The text of one column (1-based) of a table region's rows."""
     cells = page.locator(f"#{table_id} tbody tr td:nth-child({column})")
     return [text.strip() for text in await cells.all_inner_texts()]
+
+
+async def expect_column(page: Page, table_id: str, column: int, values: list[str]) -> None:
+    """Wait until a column (1-based) of a table region holds exactly these texts."""
+    cells = page.locator(f"#{table_id} tbody tr td:nth-child({column})")
+    await expect(cells).to_have_text(values)
 
 
 async def pager_text(page: Page, table_id: str) -> str:

@@ -27,6 +27,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -89,7 +90,8 @@ def run_cli(*args: str, database_url: str) -> None:
 def add_test_rows(db_file: Path) -> dict[str, int]:
     """The tiny group and the hostile word and group; returns their ids."""
     stamp = "2026-01-01T00:00:00.000000Z"
-    with sqlite3.connect(db_file) as db:
+    db = sqlite3.connect(db_file)
+    with contextlib.closing(db), db:
 
         def add_word(japanese: str, kana: str, romaji: str, english: str) -> int:
             cursor = db.execute(
@@ -118,6 +120,9 @@ def add_test_rows(db_file: Path) -> dict[str, int]:
             "hostile_word": hostile_word,
             "hostile_group": add_group(HOSTILE, [hostile_word, tiny_ids[0]]),
         }
+    # The database is in WAL mode: fold the log into the file, which is what gets copied.
+    with contextlib.closing(sqlite3.connect(db_file)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return ids
 
 
@@ -218,6 +223,9 @@ class Watcher:
             self.console_errors.append(message)
 
     def _on_request_failed(self, request: Request) -> None:
+        # Leaving a page cancels its favicon request when that is still loading.
+        if request.failure == "net::ERR_ABORTED" and "/favicon" in request.url:
+            return
         self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
     def _on_response(self, response: Response) -> None:
@@ -248,6 +256,17 @@ class Watcher:
 
 
 WATCHERS = pytest.StashKey[list[Watcher]]()
+PORTALS = pytest.StashKey[list["Portal"]]()
+
+
+def _server_notes(item: pytest.Item) -> str:
+    """The end of the log of each server the test used, when it logged a traceback."""
+    notes = []
+    for server in item.stash.get(PORTALS, []):
+        log = server.output()
+        if "Traceback" in log:
+            notes.append(f"server log ({server.database_url}):\n{log[log.rfind('Traceback') :]}")
+    return "\n".join(notes)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -259,10 +278,15 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         problems = [p for w in item.stash.get(WATCHERS, []) for p in w.problems()]
         if problems:
             error.add_note("the browser also reported:\n  " + "\n  ".join(problems))
+        if notes := _server_notes(item):
+            error.add_note(notes)
         raise
     problems = [p for w in item.stash.get(WATCHERS, []) for p in w.problems()]
     if problems:
-        pytest.fail("the browser reported problems:\n  " + "\n  ".join(problems), pytrace=False)
+        message = "the browser reported problems:\n  " + "\n  ".join(problems)
+        if notes := _server_notes(item):
+            message += "\n" + notes
+        pytest.fail(message, pytrace=False)
     return result
 
 
@@ -270,8 +294,12 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("browser")
+def browser_tmp() -> Iterator[Path]:
+    """Databases and server logs of this run (not under pytest's basetemp, which a
+    concurrent pytest run may prune while this one still uses it)."""
+    root = Path(tempfile.mkdtemp(prefix="lang-portal-browser-"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -395,6 +423,7 @@ class Contexts:
         watcher = Watcher()
         watcher.attach(context)
         self.item.stash.setdefault(WATCHERS, []).append(watcher)
+        self.item.stash.setdefault(PORTALS, []).append(portal)
         self.opened.append(context)
         return context, watcher
 
