@@ -10,8 +10,15 @@ WORK_DIR = BENCH_DIR / "work"
 RESULTS_DIR = BENCH_DIR / "results"
 REFERENCE_DIR = (PROJECT_ROOT.parent / "shared" / "reference").resolve()
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+# The checkout that is served and imported into: this one, or another given with
+# `bench/run.py --project DIR` (an older commit, for before/after figures).
+TARGET = {"root": PROJECT_ROOT}
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "lp_bench"
+
+
+def target_root() -> Path:
+    return TARGET["root"]
 
 
 def log(message: str) -> None:

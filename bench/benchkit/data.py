@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import PG_ADMIN_URL, PG_BENCH_DB, PROJECT_ROOT, REFERENCE_DIR, VENV_BIN, WORK_DIR, log
+from . import PG_ADMIN_URL, PG_BENCH_DB, REFERENCE_DIR, VENV_BIN, WORK_DIR, log, target_root
 
 DATA_DIR = WORK_DIR / "data"
 RUN_DIR = WORK_DIR / "run"
@@ -45,7 +45,7 @@ def run_logged(cmd: list[str], *, env: dict[str, str] | None = None, timeout: fl
     log("$ " + " ".join(cmd))
     proc = subprocess.run(
         cmd,
-        cwd=PROJECT_ROOT,
+        cwd=target_root(),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -101,11 +101,11 @@ def import_key(dataset: Path, dialect: str) -> str:
     digest = hashlib.sha256()
     digest.update(dialect.encode())
     digest.update(Path(f"{dataset}.meta.json").read_bytes())
-    for path in sorted((PROJECT_ROOT / "migrations").glob("*.sql")):
+    for path in sorted((target_root() / "migrations").glob("*.sql")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for name in IMPORT_INPUTS:
-        path = PROJECT_ROOT / name
+        path = target_root() / name
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -154,10 +154,11 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 def project_sqlite_copy(dataset: Path, scale: int, *, fresh: bool = False) -> Path:
     """A fresh copy of the project's imported database for this run."""
-    pristine = DATA_DIR / f"project_{scale}x.db"
-    key_file = DATA_DIR / f"project_{scale}x.key"
     key = import_key(dataset, "sqlite")
-    if fresh or not pristine.exists() or not key_file.exists() or key_file.read_text() != key:
+    # one cached import per version of the import code, so older checkouts keep theirs
+    pristine = DATA_DIR / f"project_{scale}x_{key}.db"
+    key_file = DATA_DIR / f"project_{scale}x_{key}.key"
+    if fresh or not pristine.exists() or not key_file.exists():
         _remove_sqlite(pristine)
         key_file.unlink(missing_ok=True)
         log(f"importing the {scale}x dataset into the project (SQLite) …")
@@ -198,11 +199,11 @@ def psql(sql: str, *, database: str = "postgres", timeout: float = 600) -> str:
 
 def project_postgres_copy(dataset: Path, scale: int, *, fresh: bool = False) -> str:
     """DATABASE_URL of lp_bench, cloned from a cached imported template database."""
-    template = f"lp_bench_tpl_{scale}x"
-    key_file = DATA_DIR / f"pg_{scale}x.key"
     key = import_key(dataset, "postgresql")
+    template = f"lp_bench_tpl_{scale}x_{key[:8]}"
+    key_file = DATA_DIR / f"pg_{scale}x_{key[:8]}.key"
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'") == "1"
-    if fresh or not exists or not key_file.exists() or key_file.read_text() != key:
+    if fresh or not exists or not key_file.exists():
         key_file.unlink(missing_ok=True)
         psql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
         psql(f"CREATE DATABASE {template}")

@@ -21,6 +21,8 @@ COLUMNS = (
     "p99 ms",
     "single ms",
     "proto single ms",
+    "CPU/req ratio",
+    "other CPU %",
 )
 
 
@@ -37,9 +39,9 @@ def row_cells(row: dict[str, Any]) -> list[str]:
     proto = row.get("prototype") or {}
     scale = f"{row['scale']}x" + ("" if row.get("db", "sqlite") == "sqlite" else " pg")
     if project.get("missing"):
-        return [scale, row["label"], f"n/a ({project['status']})", "", "", "", "", "", ""]
+        return [scale, row["label"], f"n/a ({project['status']})"] + [""] * (len(COLUMNS) - 3)
     if project.get("error"):
-        return [scale, row["label"], f"error: {project['error'][:40]}", "", "", "", "", "", ""]
+        return [scale, row["label"], f"error: {project['error'][:40]}"] + [""] * (len(COLUMNS) - 3)
     ratio = row.get("ratio")
     return [
         scale,
@@ -51,6 +53,8 @@ def row_cells(row: dict[str, Any]) -> list[str]:
         _num(project.get("p99_ms"), 2),
         _num(project.get("single_ms"), 2),
         _num(proto.get("single_ms"), 1) if proto else "—",
+        f"{row['cpu_ratio']:.1f}x" if row.get("cpu_ratio") else "—",
+        _num(max(project.get("other_cpu_pct_rounds") or [0]), 0),
     ]
 
 

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import PROJECT_ROOT, WORK_DIR, log
+from . import WORK_DIR, log, target_root
 from .data import project_env
 
 LOG_DIR = WORK_DIR / "logs"
@@ -33,7 +33,7 @@ def free_port() -> int:
 
 
 def procfile_web_command() -> str:
-    for line in (PROJECT_ROOT / "Procfile").read_text().splitlines():
+    for line in (target_root() / "Procfile").read_text().splitlines():
         if line.startswith("web:"):
             command = line[len("web:") :].strip()
             return re.sub(r"--host\s+0\.0\.0\.0", "--host 127.0.0.1", command)
@@ -103,7 +103,7 @@ def start_project(database_url: str, workers: int = 2) -> Server:
     env = project_env(database_url)
     env.update(PORT=str(port), WEB_CONCURRENCY=str(workers))
     command = procfile_web_command()
-    server = _start("project", ["bash", "-c", f"exec {command}"], env, PROJECT_ROOT, port)
+    server = _start("project", ["bash", "-c", f"exec {command}"], env, target_root(), port)
     server.notes["command"] = command
     return server
 
@@ -196,3 +196,31 @@ def worker_memory(server: Server) -> dict:
         "workers": workers,
         "max_worker_rss_mb": max((w["rss_mb"] for w in workers), default=None),
     }
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(server: Server) -> float:
+    """User + system CPU of every live process in the server's process group."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        # fields[2] is the process group; utime and stime are fields 14 and 15 of stat
+        if int(fields[2]) == server.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values[:8]
+    busy = user + nice + system + irq + softirq + steal
+    return busy / CLOCK_TICKS, (busy + idle + iowait) / CLOCK_TICKS
