@@ -68,6 +68,19 @@ def sqlite_path(url: str) -> Path:
     return Path(url[len("sqlite:///") :])
 
 
+def _as_dict(record: Any) -> dict[str, Any]:
+    """A `databases` record as a dict, read straight from the driver's row.
+
+    Going through `record._mapping` costs a Python call per column; the rows of
+    hand-written text queries carry no type processors, so the raw row is the same.
+    """
+    raw = record._row
+    fields = getattr(raw, "_fields", None)  # SQLAlchemy Row (SQLite)
+    if fields is not None:
+        return dict(zip(fields, raw, strict=True))
+    return dict(raw.items())  # asyncpg Record
+
+
 class Conn:
     """One database connection, held for a request or a CLI command.
 
@@ -97,13 +110,13 @@ class Conn:
         self, sql: str, values: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         rows = await self._raw.fetch_all(query=sql, values=dict(values or {}))
-        return [dict(row._mapping) for row in rows]
+        return [_as_dict(row) for row in rows]
 
     async def fetch_one(
         self, sql: str, values: Mapping[str, Any] | None = None
     ) -> dict[str, Any] | None:
         row = await self._raw.fetch_one(query=sql, values=dict(values or {}))
-        return None if row is None else dict(row._mapping)
+        return None if row is None else _as_dict(row)
 
     async def fetch_val(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
         return await self._raw.fetch_val(query=sql, values=dict(values or {}))

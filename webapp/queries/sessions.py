@@ -72,12 +72,24 @@ async def insert_session(
     )
 
 
-async def list_session_times_since(conn: Conn, learner_id: int, since: datetime) -> list[Any]:
-    """Start times of a learner's sessions since `since`, newest first (streaks)."""
-    rows = await conn.fetch_all(
-        "SELECT created_at FROM study_sessions "
-        "WHERE learner_id = :learner_id AND created_at >= :since "
-        "ORDER BY created_at DESC",
-        {"learner_id": learner_id, "since": conn.timestamp(since)},
-    )
-    return [row["created_at"] for row in rows]
+async def find_days_with_sessions(
+    conn: Conn, learner_id: int, days: list[tuple[datetime, datetime]]
+) -> set[int]:
+    """Which of the given [start, end) spans hold a session of the learner.
+
+    One statement with one index probe per span (study_sessions_by_learner), so
+    the cost follows the number of days asked about, not the size of the history.
+    Only parameter names are generated here; every value is bound.
+    """
+    values: dict[str, Any] = {"learner_id": learner_id}
+    probes = []
+    for index, (start, end) in enumerate(days):
+        values[f"start_{index}"] = conn.timestamp(start)
+        values[f"end_{index}"] = conn.timestamp(end)
+        probes.append(
+            f"SELECT {index} AS day WHERE EXISTS (SELECT 1 FROM study_sessions"
+            f" WHERE learner_id = :learner_id AND created_at >= :start_{index}"
+            f" AND created_at < :end_{index})"
+        )
+    rows = await conn.fetch_all(" UNION ALL ".join(probes), values)
+    return {int(row["day"]) for row in rows}

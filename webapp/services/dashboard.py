@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..db import Conn, parse_timestamp, utc_now
+from ..db import Conn, utc_now
 from ..queries import sessions, stats
 from . import DEFAULT_LEARNER_ID
 
-# First window of history the streak looks at; doubled while the streak fills it,
-# so the work follows the streak's length, never the size of the whole history.
+# Days the streak probes at first; doubled while the streak fills them, so the work
+# follows the streak's length, never the size of the whole history.
 STREAK_WINDOW_DAYS = 45
 
 
@@ -62,22 +62,27 @@ async def quick_stats(
 async def study_streak_days(conn: Conn, zone: ZoneInfo, learner_id: int, now: datetime) -> int:
     """Consecutive local days with a session, ending today (or yesterday if none yet today)."""
     today = now.astimezone(zone).date()
+    streak = 0
+    checked = 0
     window = STREAK_WINDOW_DAYS
     while True:
-        first_day = today - timedelta(days=window)
-        since = datetime.combine(first_day, time(), tzinfo=zone)
-        times = await sessions.list_session_times_since(conn, learner_id, since)
-        days = {parse_timestamp(t).astimezone(zone).date() for t in times}
-        streak = _count_back(days, today)
-        if streak < window:
-            return streak
+        days = [today - timedelta(days=offset) for offset in range(checked, checked + window)]
+        active = await sessions.find_days_with_sessions(
+            conn, learner_id, [_local_day_bounds(day, zone) for day in days]
+        )
+        for offset, _day in enumerate(days, start=checked):
+            if offset - checked in active:
+                streak += 1
+            elif offset == 0:
+                continue  # nothing yet today: the streak may still end yesterday
+            else:
+                return streak
+        checked += window
         window *= 2
 
 
-def _count_back(days: set[date], today: date) -> int:
-    day = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while day in days:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
+def _local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and ends (DST-aware)."""
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
