@@ -39,9 +39,15 @@ async def bump_word_counts(conn: Conn, word_id: int, correct: bool) -> int:
 async def bump_session_counts(
     conn: Conn, session_id: int, correct: bool, reviewed_at: datetime
 ) -> None:
+    # Concurrent reviews may commit out of time order: never move last_review_at back.
+    latest = (
+        "MAX(COALESCE(last_review_at, :at), :at)"
+        if conn.is_sqlite
+        else "GREATEST(last_review_at, :at)"
+    )
     await conn.execute(
         "UPDATE study_sessions SET correct_count = correct_count + :c,"
-        " wrong_count = wrong_count + :w, last_review_at = :at WHERE id = :id",
+        f" wrong_count = wrong_count + :w, last_review_at = {latest} WHERE id = :id",
         {
             "id": session_id,
             "c": int(correct),
