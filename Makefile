@@ -66,3 +66,7 @@ bench: $(VENV)/.runtime
 ## bench-quick: the same at 1x only, with shorter runs (< 5 min)
 bench-quick: $(VENV)/.runtime
 	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
+
+## screenshots: docs/screenshots/*.png of the seeded portal (Debian's Chromium, no download)
+screenshots: $(VENV)/.dev browser-deps
+	$(BIN)/python scripts/screenshots.py

@@ -20,7 +20,10 @@ async def test_share_link_then_study_this_group(contexts, portal) -> None:
     link = await share.input_value()
     assert re.fullmatch(re.escape(portal.url) + r"/groups/\d+", link), link
     group_id = int(link.rsplit("/", 1)[1])
-    await teacher.get_by_role("button", name="Copy link").click()  # never an error
+    await teacher.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await teacher.get_by_role("button", name="Copy link").click()
+    await expect(teacher.get_by_role("button", name="Copied")).to_be_visible()
+    assert await teacher.evaluate("navigator.clipboard.readText()") == link
 
     # A learner opens the link in a browser of their own.
     learner, _ = await contexts.page(portal)
