@@ -14,13 +14,15 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+# The interpreter running the tests and its uvicorn (the project's virtualenv).
+VENV_BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -182,3 +184,24 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill_hard()
             raise AssertionError(f"server did not stop on SIGTERM:\n{self.output()}") from None
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, database_url: str, timeout: float = 300) -> CliResult:
+    """`python -m webapp ARGS` against `database_url`."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
+    done = subprocess.run(
+        [sys.executable, "-m", "webapp", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)

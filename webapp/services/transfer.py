@@ -49,8 +49,12 @@ class TransferReport:
     seconds: float = 0.0
 
 
-def _open(path: Path, mode: str) -> IO[str]:
-    if path.suffix == ".gz":
+def _open(path: Path, mode: str, *, compressed: bool | None = None) -> IO[str]:
+    """A text stream; gzip when asked, or (reading) when the file starts like one."""
+    if compressed is None:
+        with path.open("rb") as probe:
+            compressed = probe.read(2) == b"\x1f\x8b"
+    if compressed:
         return gzip.open(path, mode + "t", encoding="utf-8", newline="\n")  # type: ignore[return-value]
     return path.open(mode, encoding="utf-8", newline="\n")
 
@@ -98,7 +102,7 @@ async def export_all(conn: Conn, path: Path, *, progress: Progress = print) -> T
     await q.begin_read_snapshot(conn)
     try:
         report.counts = {table: await q.count_table(conn, table) for table in q.TABLES}
-        with _open(partial, "w") as out:
+        with _open(partial, "w", compressed=path.suffix == ".gz") as out:
             out.write(
                 _line(
                     {
