@@ -94,6 +94,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="serve another checkout of the project (e.g. an older commit) with this venv",
     )
     p.add_argument("--label", help="name for the result files (default: quick, full, postgres-…)")
+    p.add_argument(
+        "--factory", help="serve this app factory instead of webapp:create_app (experiments)"
+    )
+    p.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for the project server (repeat)"
+    )
+    p.add_argument(
+        "--versus",
+        type=Path,
+        help="compare with another build of the project instead of the prototype: a checkout\n"
+        "(e.g. a `git archive` of an older commit) or '.' for this one unpatched",
+    )
     p.add_argument("--fresh", action="store_true", help="regenerate datasets and re-import")
     args = p.parse_args(argv)
     args.scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,5")).split(",")]
@@ -102,7 +114,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.page_rounds = 1 if args.quick else 2
     args.single_max = 60 if args.quick else 200
     args.single_seconds = 1.0 if args.quick else 2.5
-    args.prototype = not (args.no_prototype or args.postgres)
+    args.extra_env = dict(item.split("=", 1) for item in args.env)
+    args.prototype = not (args.no_prototype or args.postgres or args.versus)
     args.db = "postgresql" if args.postgres else "sqlite"
     return args
 
@@ -206,7 +219,7 @@ class Run:
             }
             order = [("project", project)]
             rounds = self.args.page_rounds
-            if prototype is not None and ep.compared:
+            if prototype is not None and (ep.compared or self.args.versus):
                 pair = [("project", project), ("prototype", prototype)]
                 order = pair if n % 2 == 0 else pair[::-1]
                 rounds = self.args.rounds
@@ -353,6 +366,7 @@ class Run:
             "kind": "write",
             "key": "reviews",
             "label": "POST review",
+            "server": project.name,
         }
         self.rows.append(row)
         session_id = self.launch_session(project, ids["group"], "flashcards")
@@ -421,10 +435,26 @@ class Run:
         else:
             database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
         prototype = None
-        project = start_project(database_url)
+        project = start_project(
+            database_url, factory=self.args.factory, extra_env=self.args.extra_env
+        )
         self.servers.append(project)
         self.meta["project_command"] = project.notes["command"]
-        if seedapp is not None:
+        peer_url = None
+        if self.args.versus:
+            root = self.args.versus
+            if self.args.postgres:
+                peer_url = datasets.project_postgres_copy(
+                    dataset, scale, fresh=fresh, root=root, database="lp_bench_peer"
+                )
+            else:
+                copy = datasets.project_sqlite_copy(
+                    dataset, scale, fresh=fresh, root=root, name="baseline"
+                )
+                peer_url = f"sqlite:///{copy}"
+            prototype = start_project(peer_url, root=root, name="baseline")
+            self.servers.append(prototype)
+        elif seedapp is not None:
             datasets.prototype_copy(dataset, scale)
             prototype = start_prototype(seedapp)
             self.servers.append(prototype)
@@ -439,13 +469,21 @@ class Run:
         )
         self.measure_endpoints(self.selected(API), scale, ids, project, prototype)
         reads = [e for e in self.selected(PAGES) if e.key not in NEEDS_LAUNCH]
-        self.measure_endpoints(reads, scale, ids, project, None)
+        self.measure_endpoints(reads, scale, ids, project, prototype)
         launched = [e for e in self.selected(PAGES) if e.key in NEEDS_LAUNCH]
         if launched:
             ids["fc_session"] = self.launch_session(project, ids["group"], "flashcards") or 0
-            self.measure_endpoints(launched, scale, ids, project, None)
-        if not self.args.skip_writes and not self.args.only:
+            if self.args.versus and prototype is not None:
+                other = self.launch_session(prototype, ids["group"], "flashcards")
+                if other != ids["fc_session"]:
+                    log(f"note: the peer's flashcards session is {other}, not {ids['fc_session']}")
+            self.measure_endpoints(launched, scale, ids, project, prototype)
+        if not self.args.skip_writes and (
+            not self.args.only or re.search(self.args.only, "reviews")
+        ):
             self.measure_writes(project, scale, ids, database_url)
+            if self.args.versus and prototype is not None and peer_url:
+                self.measure_writes(prototype, scale, ids, peer_url)
         if self.weight is None:
             self.weight = page_weight(project.port)
         for server in (project, prototype):
@@ -508,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     if args.project:
         TARGET["root"] = args.project.resolve()
+    if args.versus:
+        args.versus = args.versus.resolve()
     variant = ("postgres-" if args.postgres else "") + ("quick" if args.quick else "full")
     if args.only or args.scales not in ([1], [1, 5]) or args.no_prototype:
         variant += "-partial"
@@ -519,6 +559,10 @@ def main(argv: list[str] | None = None) -> int:
         started=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         commit=commit,
         dirty=dirty,
+        factory=args.factory,
+        env=args.extra_env,
+        peer="baseline" if args.versus else "prototype",
+        peer_detail=f"the project served from {args.versus}" if args.versus else None,
         scales=args.scales,
         duration_s=args.duration,
         connections=args.connections,
@@ -550,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["targets"] = check_targets(result)
     print()
-    print(text_table([r for r in run.rows if r.get("kind") != "write"]))
+    print(text_table([r for r in run.rows if r.get("kind") != "write"], run.meta["peer"]))
     print()
     for row in run.rows:
         if row.get("kind") == "write":

@@ -40,12 +40,18 @@ def today_utc() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
 
 
-def run_logged(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float) -> None:
+def run_logged(
+    cmd: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float,
+    cwd: Path | None = None,
+) -> None:
     """Run a command, echo its output indented, fail with its tail on error."""
     log("$ " + " ".join(cmd))
     proc = subprocess.run(
         cmd,
-        cwd=target_root(),
+        cwd=cwd or target_root(),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -97,15 +103,16 @@ def dataset_meta(dataset: Path) -> dict:
     return json.loads(Path(f"{dataset}.meta.json").read_text())
 
 
-def import_key(dataset: Path, dialect: str) -> str:
+def import_key(dataset: Path, dialect: str, root: Path | None = None) -> str:
+    root = root or target_root()
     digest = hashlib.sha256()
     digest.update(dialect.encode())
     digest.update(Path(f"{dataset}.meta.json").read_bytes())
-    for path in sorted((target_root() / "migrations").glob("*.sql")):
+    for path in sorted((root / "migrations").glob("*.sql")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for name in IMPORT_INPUTS:
-        path = target_root() / name
+        path = root / name
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -123,15 +130,16 @@ def project_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def import_into(database_url: str, dataset: Path) -> None:
+def import_into(database_url: str, dataset: Path, root: Path) -> None:
     """`python -m webapp migrate` then `import-seed-db PATH --replace`, as a user would."""
     env = project_env(database_url)
     python = str(VENV_BIN / "python")
-    run_logged([python, "-m", "webapp", "migrate"], env=env, timeout=300)
+    run_logged([python, "-m", "webapp", "migrate"], env=env, timeout=300, cwd=root)
     run_logged(
         [python, "-m", "webapp", "import-seed-db", str(dataset), "--replace"],
         env=env,
         timeout=1800,
+        cwd=root,
     )
 
 
@@ -152,9 +160,17 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         shutil.copyfile(wal, Path(f"{target}-wal"))
 
 
-def project_sqlite_copy(dataset: Path, scale: int, *, fresh: bool = False) -> Path:
+def project_sqlite_copy(
+    dataset: Path,
+    scale: int,
+    *,
+    fresh: bool = False,
+    root: Path | None = None,
+    name: str = "project",
+) -> Path:
     """A fresh copy of the project's imported database for this run."""
-    key = import_key(dataset, "sqlite")
+    root = root or target_root()
+    key = import_key(dataset, "sqlite", root)
     # one cached import per version of the import code, so older checkouts keep theirs
     pristine = DATA_DIR / f"project_{scale}x_{key}.db"
     key_file = DATA_DIR / f"project_{scale}x_{key}.key"
@@ -162,10 +178,10 @@ def project_sqlite_copy(dataset: Path, scale: int, *, fresh: bool = False) -> Pa
         _remove_sqlite(pristine)
         key_file.unlink(missing_ok=True)
         log(f"importing the {scale}x dataset into the project (SQLite) …")
-        import_into(f"sqlite:///{pristine}", dataset)
+        import_into(f"sqlite:///{pristine}", dataset, root)
         key_file.write_text(key)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
-    target = RUN_DIR / f"project_{scale}x.db"
+    target = RUN_DIR / f"{name}_{scale}x.db"
     _copy_sqlite(pristine, target)
     return target
 
@@ -197,9 +213,17 @@ def psql(sql: str, *, database: str = "postgres", timeout: float = 600) -> str:
     return proc.stdout.strip()
 
 
-def project_postgres_copy(dataset: Path, scale: int, *, fresh: bool = False) -> str:
+def project_postgres_copy(
+    dataset: Path,
+    scale: int,
+    *,
+    fresh: bool = False,
+    root: Path | None = None,
+    database: str = PG_BENCH_DB,
+) -> str:
     """DATABASE_URL of lp_bench, cloned from a cached imported template database."""
-    key = import_key(dataset, "postgresql")
+    root = root or target_root()
+    key = import_key(dataset, "postgresql", root)
     template = f"lp_bench_tpl_{scale}x_{key[:8]}"
     key_file = DATA_DIR / f"pg_{scale}x_{key[:8]}.key"
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'") == "1"
@@ -209,11 +233,11 @@ def project_postgres_copy(dataset: Path, scale: int, *, fresh: bool = False) -> 
         psql(f"CREATE DATABASE {template}")
         log(f"importing the {scale}x dataset into the project (PostgreSQL) …")
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + template
-        import_into(url, dataset)
+        import_into(url, dataset, root)
         # Autovacuum would do this within a minute of a real import; do it now so
         # plans and timings are those of a settled database.
         psql("VACUUM ANALYZE", database=template, timeout=1200)
         key_file.write_text(key)
-    psql(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-    psql(f"CREATE DATABASE {PG_BENCH_DB} TEMPLATE {template}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+    psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    psql(f"CREATE DATABASE {database} TEMPLATE {template}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database

@@ -58,8 +58,14 @@ def row_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def text_table(rows: list[dict[str, Any]]) -> str:
-    cells = [list(COLUMNS)] + [row_cells(r) for r in rows]
+def columns(peer: str = "prototype") -> list[str]:
+    """The header; the peer column says what the project was compared with."""
+    names = {"prototype req/s": f"{peer} req/s", "proto single ms": f"{peer} single ms"}
+    return [names.get(c, c) for c in COLUMNS]
+
+
+def text_table(rows: list[dict[str, Any]], peer: str = "prototype") -> str:
+    cells = [columns(peer)] + [row_cells(r) for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
     lines = []
     for n, line in enumerate(cells):
@@ -70,8 +76,8 @@ def text_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+def markdown_table(rows: list[dict[str, Any]], peer: str = "prototype") -> str:
+    lines = ["| " + " | ".join(columns(peer)) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(row_cells(r)) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -103,9 +109,9 @@ def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     one = _by_key(rows, 1, db)
     five = _by_key(rows, 5, db)
 
-    # Throughput against the prototype, at 1x.
+    # Throughput against the prototype, at 1x (not when the peer is another build).
     ratios = {}
-    for ep in API:
+    for ep in API if result["meta"].get("peer", "prototype") == "prototype" else ():
         r = one.get(ep.key)
         if r and r.get("ratio"):
             ratios[ep.key] = r["ratio"]
@@ -181,7 +187,7 @@ def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             _verdict(
                 f"writes >= {WRITE_TARGET_RPS}/s, every acknowledged review counted"
-                f" ({w['db']}, {w['scale']}x)",
+                f" ({w.get('server', 'project')}, {w['db']}, {w['scale']}x)",
                 ok,
                 f"{rps:.0f} reviews/s; {check.get('summary', 'no check')}",
             )
@@ -237,7 +243,8 @@ def verdict_lines(verdicts: list[dict[str, Any]]) -> list[str]:
 def write_summary(w: dict[str, Any]) -> str:
     check = w.get("check") or {}
     return (
-        f"{w['db']} {w['scale']}x: {w.get('reviews_per_s', 0):.0f} reviews/s from "
+        f"{w.get('server', 'project')} {w['db']} {w['scale']}x: "
+        f"{w.get('reviews_per_s', 0):.0f} reviews/s from "
         f"{w.get('connections')} connections, p50 {w.get('p50_ms')} ms, p99 {w.get('p99_ms')} ms; "
         f"{w.get('created', 0)} acknowledged (201), {w.get('refused', 0)} refused; "
         f"{check.get('summary', '')}"
@@ -258,11 +265,13 @@ def markdown_report(result: dict[str, Any]) -> str:
         f"- project: `{meta.get('project_command')}`",
         f"- prototype: `gunicorn {meta.get('prototype_command')}`"
         if meta.get("prototype_command")
+        else f"- compared with: {meta['peer_detail']}"
+        if meta.get("peer_detail")
         else "- prototype: not run",
         f"- load average at start/end: {meta.get('load_start')} / {meta.get('load_end')}; "
         f"wall time {meta.get('wall_s')} s",
         "",
-        markdown_table(rows),
+        markdown_table(rows, meta.get("peer", "prototype")),
         "",
         "## Writes",
         "",

@@ -32,8 +32,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def procfile_web_command() -> str:
-    for line in (target_root() / "Procfile").read_text().splitlines():
+def procfile_web_command(root: Path | None = None) -> str:
+    for line in ((root or target_root()) / "Procfile").read_text().splitlines():
         if line.startswith("web:"):
             command = line[len("web:") :].strip()
             return re.sub(r"--host\s+0\.0\.0\.0", "--host 127.0.0.1", command)
@@ -98,12 +98,22 @@ def _start(name: str, cmd: list[str], env: dict[str, str], cwd: Path, port: int)
     return Server(name, port, proc, log_path)
 
 
-def start_project(database_url: str, workers: int = 2) -> Server:
+def start_project(
+    database_url: str,
+    workers: int = 2,
+    factory: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    root: Path | None = None,
+    name: str = "project",
+) -> Server:
+    root = root or target_root()
     port = free_port()
     env = project_env(database_url)
-    env.update(PORT=str(port), WEB_CONCURRENCY=str(workers))
-    command = procfile_web_command()
-    server = _start("project", ["bash", "-c", f"exec {command}"], env, target_root(), port)
+    env.update(PORT=str(port), WEB_CONCURRENCY=str(workers), **(extra_env or {}))
+    command = procfile_web_command(root)
+    if factory:  # an experiment: the same command serving a patched app factory
+        command = command.replace("webapp:create_app", factory)
+    server = _start(name, ["bash", "-c", f"exec {command}"], env, root, port)
     server.notes["command"] = command
     return server
 
