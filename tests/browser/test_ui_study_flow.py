@@ -149,11 +149,6 @@ async def test_keyboard_only_answers_several_cards(contexts, portal) -> None:
     await expect(page.locator("#session-words tbody tr")).to_have_count(5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.css `.card + .card { margin-top: 1rem }` also applies inside `.grid`, "
-    "so the 2nd and 3rd dashboard cards (and the word page's Groups card) sit 16 px lower",
-)
 async def test_cards_in_a_row_line_up(contexts, portal) -> None:
     page, _ = await contexts.page(portal)
     tops = {}
