@@ -264,6 +264,14 @@ async def connect(database_url: str) -> AsyncIterator[Conn]:
         await database.disconnect()
 
 
+async def migrate_in_process(database_url: str) -> None:
+    """The schema without a subprocess (for tests whose subject is another command)."""
+    from webapp.migrations import migrate
+
+    async with connect(database_url) as conn:
+        await migrate(conn)
+
+
 # --- behind the API -------------------------------------------------------------
 
 

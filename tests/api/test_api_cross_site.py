@@ -136,3 +136,24 @@ async def test_an_allowed_origin_still_cannot_reset_from_afar(client, client_wit
     )
     assert response.status_code == 403
     assert await total_items(client, "/api/study_sessions") == 1
+
+
+async def test_a_preflight_from_an_allowed_origin_permits_a_json_post(client_with):
+    partner = await client_with(ALLOWED_ORIGINS=PARTNER)
+    response = await partner.options(
+        "/api/study_sessions",
+        headers={
+            "Origin": PARTNER,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.status_code in (200, 204)
+    assert response.headers.get("Access-Control-Allow-Origin") == PARTNER
+    assert "POST" in response.headers.get("Access-Control-Allow-Methods", "")
+    assert "content-type" in response.headers.get("Access-Control-Allow-Headers", "").lower()
+    other = await partner.options(
+        "/api/study_sessions",
+        headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"},
+    )
+    assert "Access-Control-Allow-Origin" not in other.headers

@@ -320,3 +320,14 @@ async def test_odd_input_never_causes_a_server_error(client):
         body = await body_of(response)
         assert 400 <= response.status_code < 500, (method, path[:60], response.status_code, body)
         assert isinstance(body.get("error"), str)
+
+
+async def test_json_with_a_charset_parameter_is_json(client):
+    group = await group_id_by_name(client, seed_facts().group_names[0])
+    activity = await flashcards_id(client)
+    response = await client.post(
+        "/api/study_sessions",
+        data=f'{{"group_id": {group}, "study_activity_id": {activity}}}'.encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert response.status_code == 201, await response.get_data(as_text=True)

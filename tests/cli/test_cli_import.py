@@ -16,6 +16,7 @@ from helpers import (
     build_prototype_db,
     cli_on,
     get,
+    migrate_in_process,
     post,
     prototype_time_as_api,
     seed_facts,
@@ -82,7 +83,7 @@ async def test_import_into_an_empty_database_keeps_everything(empty_database_url
     source = tmp_path / "words.db"
     build_prototype_db(source, words=300, groups=6, sessions=40, reviews=2000, streak=5)
     expected = _expected(source)
-    assert cli_on(empty_database_url, "migrate").code == 0
+    await migrate_in_process(empty_database_url)
 
     run = cli_on(empty_database_url, "import-seed-db", str(source))
     assert run.code == 0, run.err
