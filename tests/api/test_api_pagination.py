@@ -217,3 +217,20 @@ async def test_session_lists_of_a_group_and_an_activity_are_newest_first(client)
         items = (await get(client, path))["items"]
         assert [s["id"] for s in items] == sorted(launched, reverse=True)
         assert await total_items(client, path) == 3
+
+
+async def test_session_words_sort_by_counts_within_the_session(client, conn):
+    group, _ = await _largest_group(client)
+    words = [w["id"] for w in (await get(client, f"/api/groups/{group}/words"))["items"][:4]]
+    activity = await flashcards_id(client)
+    elsewhere = await launch(client, group, activity)
+    for _ in range(5):  # many answers in another session must not count here
+        await review(client, elsewhere["id"], words[0], True)
+    session = await launch(client, group, activity)
+    for word, answers in zip(words, (1, 3, 2, 3), strict=True):
+        for _ in range(answers):
+            await review(client, session["id"], word, True)
+    path = f"/api/study_sessions/{session['id']}/words?sort=correct_count&order=desc"
+    items = (await get(client, path))["items"]
+    assert [w["id"] for w in items] == [words[3], words[1], words[2], words[0]]
+    await _assert_sorted(conn, items, "correct_count", "desc")

@@ -182,17 +182,6 @@ async def test_word_show_has_stats_groups_and_top_level_counts(client):
     assert all(isinstance(g["id"], int) for g in word["groups"])
 
 
-async def test_word_in_several_groups_lists_them_all(client):
-    facts = seed_facts()
-    shared = next((k for k in facts.words if len(facts.groups_of(k)) > 1), None)
-    if shared is None:  # the seed files have no word in two groups: nothing to check
-        return
-    words = await all_items(client, "/api/words")
-    item = next(w for w in words if word_key(w) == shared)
-    shown = await get(client, f"/api/words/{item['id']}")
-    assert {g["name"] for g in shown["groups"]} == facts.groups_of(shared)
-
-
 async def test_groups_list_items(client):
     body = await get(client, "/api/groups")
     assert_page_shape(body)
