@@ -191,9 +191,9 @@ class Database:
         return self.dialect == "sqlite"
 
     async def connect(self) -> None:
-        if self.is_sqlite:
-            sqlite_path(self.url).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.is_sqlite:
+                sqlite_path(self.url).parent.mkdir(parents=True, exist_ok=True)
             await self._db.connect()
             async with self.connection() as conn:
                 await conn.fetch_val("SELECT 1")
@@ -217,8 +217,13 @@ class Database:
         return Conn(raw, self.dialect)
 
     async def release(self, conn: Conn) -> None:
-        # transaction() always commits or rolls back, so a released connection is clean
-        if self.is_sqlite and len(self._idle) < SQLITE_IDLE_CONNECTIONS:
+        # transaction() commits or rolls back; should even that fail (a cancelled task, a
+        # failed COMMIT), the connection is closed rather than handed on mid-transaction.
+        if (
+            self.is_sqlite
+            and len(self._idle) < SQLITE_IDLE_CONNECTIONS
+            and not conn.driver_connection.in_transaction
+        ):
             self._idle.append(conn)
             return
         await conn._raw.__aexit__(None, None, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quart import Blueprint
 
+from .db import sqlite_path
 from .web import database
 
 health = Blueprint("health", __name__)
@@ -11,9 +12,15 @@ health = Blueprint("health", __name__)
 
 @health.get("/health")
 async def health_check() -> tuple[dict, int]:
+    db = database()
     try:
-        async with database().connection() as conn:
-            await conn.fetch_val("SELECT 1")
+        if db.is_sqlite and not sqlite_path(db.url).is_file():
+            # Open connections would keep answering from a deleted or unmounted file.
+            raise FileNotFoundError(sqlite_path(db.url))
+        async with db.connection() as conn:
+            # Reads a table, not just `SELECT 1`: SQLite answers that without its file, and
+            # would create a new empty file where the real one has gone.
+            await conn.fetch_val("SELECT COUNT(*) FROM schema_migrations")
     except Exception as error:  # any failure to answer means unhealthy
         return {
             "status": "unhealthy",
