@@ -61,9 +61,14 @@ class Server:
         self.log = workdir / "server.log"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "screenshots"}
-        for name in ("ADMIN_TOKEN", "PUBLIC_URL"):
-            self.env.pop(name, None)
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "screenshots",
+            # The share link shows the address `make run` serves, not this run's port.
+            "PUBLIC_URL": "http://localhost:8000",
+        }
+        self.env.pop("ADMIN_TOKEN", None)
         self.process: subprocess.Popen | None = None
 
     def cli(self, *args: str) -> None:
