@@ -10,6 +10,7 @@ each acknowledged write exactly once.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +48,12 @@ def post_reviews(
     chooser = random.Random(seed)
     client: Client = server.client()
     try:
-        for _ in range(REVIEWS_PER_CLIENT):
+        for n in range(REVIEWS_PER_CLIENT):
+            if n == REVIEWS_PER_CLIENT // 2:  # a launch amid everyone's reviews
+                reply = client.post("/api/study_sessions", {"group_id": 5, "study_activity_id": 1})
+                assert reply.status == 201, (reply.status, reply.body[:300])
+                with lock:
+                    posted.sessions.add(reply.json()["id"])
             session, word = chooser.choice(sessions), chooser.choice(WORDS)
             correct = chooser.random() < 0.7
             reply = client.post(
@@ -93,7 +99,7 @@ async def test_concurrent_launches_and_reviews_are_all_recorded_once(
 
     posted = await asyncio.to_thread(run_load, server)
 
-    assert len(posted.sessions) == CLIENTS * SESSIONS_PER_CLIENT
+    assert len(posted.sessions) == CLIENTS * (SESSIONS_PER_CLIENT + 1)
     assert len(posted.reviews) == CLIENTS * REVIEWS_PER_CLIENT
     print(f"{backend}: {len(posted.reviews)} reviews, {len(posted.sessions)} sessions posted")
     reader = server.client()
@@ -104,3 +110,10 @@ async def test_concurrent_launches_and_reviews_are_all_recorded_once(
     await assert_rows_agree(conn, posted)
     assert await asyncio.to_thread(server.stop) == 0
     await assert_counters_equal_recount(conn)
+
+    # One structured log line per request, each with its own id.
+    logged = [json.loads(line) for line in server.output().splitlines() if '"event"' in line]
+    reviews = [line for line in logged if line["path"].endswith("/review")]
+    assert len(reviews) == len(posted.reviews)
+    assert {line["status"] for line in reviews} == {201}
+    assert len({line["request_id"] for line in logged}) == len(logged)
