@@ -307,15 +307,13 @@ class _RollBack(Exception):
 
 
 def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """Rows as plain tuples, timestamps as instants (drivers differ in types)."""
-    from webapp.db import parse_timestamp
+    """Rows as plain tuples, timestamps as instants (the drivers differ in types)."""
 
     def value(v: Any) -> Any:
-        if isinstance(v, datetime | str) and v is not None:
-            try:
-                return parse_timestamp(v)
-            except ValueError:
-                return v
+        if isinstance(v, datetime):
+            return v.astimezone(UTC)
+        if isinstance(v, str):  # SQLite's timestamp text
+            return datetime.fromisoformat(v.replace("Z", "+00:00")).astimezone(UTC)
         return int(v) if isinstance(v, bool) else v
 
     return {
