@@ -8,6 +8,7 @@ the maintained counters recounted (helpers.insert_sessions)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from helpers import flashcards_id, get, group_id_by_name, insert_sessions, launch, seed_facts
 
@@ -103,3 +104,19 @@ async def test_the_learners_zone_beats_default_timezone(client, conn, client_wit
     abidjan = await client_with(DEFAULT_TIMEZONE="Africa/Abidjan")
     assert await _streak(abidjan, "") == 2
     assert await _streak(abidjan, "?tz=Africa/Abidjan") == 1
+
+
+async def test_local_midnight_moves_with_daylight_saving_time(client, conn):
+    """250 days always include a DST change in New York. One session a day, close
+    to local midnight (00:30 and 23:30 alternately): a day boundary off by the
+    DST hour would move one of them into its neighbour's day and break the streak."""
+    zone = ZoneInfo("America/New_York")
+    today = datetime.now(zone).date()
+    moments = [
+        datetime.combine(
+            today - timedelta(days=days), time(0, 30) if days % 2 else time(23, 30), tzinfo=zone
+        )
+        for days in range(1, 251)
+    ]
+    await _sessions_on(client, conn, moments)
+    assert await _streak(client, "?tz=America/New_York") == 250
