@@ -40,6 +40,13 @@ async def wait_for_query(page: Page, /, **expected: str | None) -> None:
     )
 
 
+async def wait_for_url_query(page: Page, /, **expected: str) -> None:
+    """Wait for a page load whose query string is exactly `expected` (JavaScript off too)."""
+    await page.wait_for_url(
+        lambda url: {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()} == expected
+    )
+
+
 async def column_texts(page: Page, table_id: str, column: int) -> list[str]:
     """The text of one column (1-based) of a table region's rows."""
     cells = page.locator(f"#{table_id} tbody tr td:nth-child({column})")
