@@ -54,9 +54,12 @@ async def column_texts(page: Page, table_id: str, column: int) -> list[str]:
 
 
 async def expect_column(page: Page, table_id: str, column: int, values: list[str]) -> None:
-    """Wait until a column (1-based) of a table region holds exactly these texts."""
+    """Wait until a column (1-based) of a table region shows exactly these texts.
+
+    Rendered text, not the DOM's: a phone-only line (the romaji under a word) is hidden.
+    """
     cells = page.locator(f"#{table_id} tbody tr td:nth-child({column})")
-    await expect(cells).to_have_text(values)
+    await expect(cells).to_have_text(values, use_inner_text=True)
 
 
 async def pager_text(page: Page, table_id: str) -> str:
