@@ -71,13 +71,21 @@ def _parse_database_url(raw: str) -> str:
     return url
 
 
-def _parse_timezone(raw: str) -> str:
+def is_timezone(name: str) -> bool:
+    """True for an IANA zone name that zoneinfo can load (e.g. Asia/Tokyo)."""
     try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+        ZoneInfo(name)
+    # OSError: a folder of the zone database such as 'America' is opened as a file
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _parse_timezone(raw: str) -> str:
+    if not is_timezone(raw):
         raise ConfigError(
             f"DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Tokyo, got {raw!r}"
-        ) from None
+        )
     return raw
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from quart import Response, current_app, g, request
 
-from .config import Settings
+from .config import Settings, is_timezone
 from .db import Conn, Database
 from .errors import BadRequest, InvalidInput, PortalError, UnsupportedMediaType
 
@@ -119,14 +118,11 @@ def timezone_arg(name: str = "tz") -> str | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    try:
-        ZoneInfo(raw)
-    # OSError: a folder of the zone database such as 'America' is opened as a file
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    if not is_timezone(raw):
         raise BadRequest(
             f"'{name}' must be an IANA time zone such as Asia/Tokyo, got {raw[:60]!r}",
             parameter=name,
-        ) from None
+        )
     return raw
 
 

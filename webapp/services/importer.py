@@ -155,7 +155,7 @@ async def _ensure_builtin_activities(conn: Conn, now: Any) -> int:
         if existing is None:
             if not conn.is_sqlite:
                 await imports.move_sequences_past_ids(conn)
-            await seed_queries.insert_activity_if_missing(conn, activity, created_at=now)
+            await seed_queries.insert_activity(conn, activity, created_at=now)
     flashcards = await conn.fetch_val(
         "SELECT id FROM study_activities WHERE activity_type = 'flashcards' ORDER BY id LIMIT 1"
     )

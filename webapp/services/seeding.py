@@ -80,33 +80,53 @@ def word_seed_key(word: dict[str, Any]) -> str:
 
 
 async def seed(conn: Conn, content: SeedContent | None = None) -> SeedReport:
+    """Add whatever seed rows are missing; rows already there are left as they are.
+
+    What exists is read first (one query per table), so nothing is inserted
+    only to be dropped by a conflict: ids stay contiguous and a second run
+    writes nothing at all.
+    """
     content = content or load_seed_content()
     report = SeedReport()
     now = utc_now()
     async with conn.transaction():
+        activity_keys = await seed_queries.list_activity_seed_keys(conn)
         for activity in content.activities:
-            report.activities_added += await seed_queries.insert_activity_if_missing(
-                conn, activity, created_at=now
-            )
+            if activity["key"] not in activity_keys:
+                await seed_queries.insert_activity(conn, activity, created_at=now)
+                activity_keys.add(activity["key"])
+                report.activities_added += 1
+        group_ids = await seed_queries.map_group_seed_keys(conn)
+        word_ids = await seed_queries.map_word_seed_keys(conn)
+        links = await seed_queries.list_group_links(conn)
         for group in content.groups:
-            report.groups_added += await seed_queries.insert_group_if_missing(
-                conn, key=group.key, name=group.name, created_at=now
-            )
-            group_id = await seed_queries.get_group_id_by_seed_key(conn, group.key)
-            if group_id is None:
-                raise SeedError(
-                    f"a group named {group.name!r} already exists but was not seeded; "
-                    "rename it before seeding"
-                )
+            if group.key not in group_ids:
+                group_ids[group.key] = await _insert_group(conn, group, now)
+                report.groups_added += 1
+            group_id = group_ids[group.key]
             for word in group.words:
                 key = word_seed_key(word)
-                report.words_added += await seed_queries.insert_word_if_missing(
-                    conn, word, seed_key=key, created_at=now
-                )
-                word_id = await seed_queries.get_word_id_by_seed_key(conn, key)
-                report.links_added += await seed_queries.link_word_to_group(
-                    conn, word_id=word_id, group_id=group_id
-                )
+                if key not in word_ids:
+                    word_ids[key] = await seed_queries.insert_word(
+                        conn, word, seed_key=key, created_at=now
+                    )
+                    report.words_added += 1
+                if (word_ids[key], group_id) not in links:
+                    await seed_queries.link_word_to_group(
+                        conn, word_id=word_ids[key], group_id=group_id
+                    )
+                    links.add((word_ids[key], group_id))
+                    report.links_added += 1
         if report.changed:
             await stats.recount_all(conn)
     return report
+
+
+async def _insert_group(conn: Conn, group: SeedGroup, now: Any) -> int:
+    group_id = await seed_queries.insert_group(conn, key=group.key, name=group.name, created_at=now)
+    if group_id is None:
+        raise SeedError(
+            f"a group named {group.name!r} already exists but was not seeded; "
+            "rename it before seeding"
+        )
+    return group_id
