@@ -10,6 +10,7 @@ out.  Write transactions here therefore start with BEGIN IMMEDIATE on SQLite.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -68,17 +69,29 @@ def sqlite_path(url: str) -> Path:
     return Path(url[len("sqlite:///") :])
 
 
-def _as_dict(record: Any) -> dict[str, Any]:
-    """A `databases` record as a dict, read straight from the driver's row.
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
-    Going through `record._mapping` costs a Python call per column; the rows of
-    hand-written text queries carry no type processors, so the raw row is the same.
+
+@functools.lru_cache(maxsize=512)
+def _positional(sql: str, dialect: str) -> tuple[str, tuple[str, ...]]:
+    """`:name` parameters as the driver's positional ones (`?` or `$n`), once per statement.
+
+    Statements go straight to the driver: `databases` would compile each one
+    through SQLAlchemy on every call, which cost more than running it.  A name
+    used twice is one value (`$n` repeated on PostgreSQL, bound twice on SQLite).
     """
-    raw = record._row
-    fields = getattr(raw, "_fields", None)  # SQLAlchemy Row (SQLite)
-    if fields is not None:
-        return dict(zip(fields, raw, strict=True))
-    return dict(raw.items())  # asyncpg Record
+    order: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if dialect == "sqlite":
+            order.append(name)
+            return "?"
+        if name not in order:
+            order.append(name)
+        return f"${order.index(name) + 1}"
+
+    return _NAMED_PARAMETER.sub(replace, sql), tuple(order)
 
 
 class Conn:
@@ -88,10 +101,13 @@ class Conn:
     query modules can pick the SQL where SQLite and PostgreSQL differ.
     """
 
-    def __init__(self, raw: _DatabasesConnection, dialect: str) -> None:
+    def __init__(
+        self, raw: _DatabasesConnection, dialect: str, write_lock: asyncio.Lock | None = None
+    ) -> None:
         self._raw = raw
         self.dialect = dialect
         self._in_transaction = False
+        self._write_lock = write_lock or asyncio.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,20 +125,47 @@ class Conn:
     async def fetch_all(
         self, sql: str, values: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        rows = await self._raw.fetch_all(query=sql, values=dict(values or {}))
-        return [_as_dict(row) for row in rows]
+        statement, args = self._bind(sql, values)
+        driver = self.driver_connection
+        if self.is_sqlite:
+            async with driver.execute(statement, args) as cursor:
+                rows = await cursor.fetchall()
+                names = [column[0] for column in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return [dict(record.items()) for record in await driver.fetch(statement, *args)]
 
     async def fetch_one(
         self, sql: str, values: Mapping[str, Any] | None = None
     ) -> dict[str, Any] | None:
-        row = await self._raw.fetch_one(query=sql, values=dict(values or {}))
-        return None if row is None else _as_dict(row)
+        rows = await self.fetch_all(sql, values)
+        return rows[0] if rows else None
 
     async def fetch_val(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
-        return await self._raw.fetch_val(query=sql, values=dict(values or {}))
+        statement, args = self._bind(sql, values)
+        driver = self.driver_connection
+        if self.is_sqlite:
+            async with driver.execute(statement, args) as cursor:
+                row = await cursor.fetchone()
+            return None if row is None else row[0]
+        return await driver.fetchval(statement, *args)
 
-    async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
-        return await self._raw.execute(query=sql, values=dict(values or {}))
+    async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> int:
+        """Run one statement; returns the number of rows it changed (SQLite) or 0."""
+        statement, args = self._bind(sql, values)
+        driver = self.driver_connection
+        if self.is_sqlite:
+            async with driver.execute(statement, args) as cursor:
+                return max(cursor.rowcount, 0)
+        await driver.execute(statement, *args)
+        return 0
+
+    def _bind(self, sql: str, values: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
+        statement, names = _positional(sql, self.dialect)
+        given = values or {}
+        missing = [name for name in names if name not in given]
+        if missing:
+            raise KeyError(f"no value for SQL parameter(s) {missing}")
+        return statement, [given[name] for name in names]
 
     async def execute_script(self, statements: list[str]) -> None:
         """Run statements without bind parameters, straight on the driver.
@@ -148,13 +191,17 @@ class Conn:
         self._in_transaction = True
         try:
             if self.is_sqlite:
-                await self._begin_immediate()
-                try:
-                    yield self
-                except BaseException:
-                    await self._raw.execute(query="ROLLBACK")
-                    raise
-                await self._raw.execute(query="COMMIT")
+                # One writer per process at a time: the others wait here, cheaply,
+                # instead of in SQLite's busy handler, which sleeps in steps of
+                # up to 100 ms; only the processes still contend for the file lock.
+                async with self._write_lock:
+                    await self._begin_immediate()
+                    try:
+                        yield self
+                    except BaseException:
+                        await self._raw.execute(query="ROLLBACK")
+                        raise
+                    await self._raw.execute(query="COMMIT")
             else:
                 async with self._raw.transaction():
                     yield self
@@ -181,6 +228,7 @@ class Database:
         # Open SQLite connections kept for reuse: `databases` would otherwise open
         # the file (and start a thread) for every request.
         self._idle: list[Conn] = []
+        self._write_lock = asyncio.Lock()
         if self.dialect == "postgresql":
             self._db = databases.Database(url, min_size=1, max_size=10)
         else:
@@ -214,7 +262,7 @@ class Database:
         if self.is_sqlite:
             for pragma in SQLITE_PRAGMAS:
                 await raw.execute(query=pragma)
-        return Conn(raw, self.dialect)
+        return Conn(raw, self.dialect, self._write_lock)
 
     async def release(self, conn: Conn) -> None:
         # transaction() commits or rolls back; should even that fail (a cancelled task, a

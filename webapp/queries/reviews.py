@@ -10,19 +10,24 @@ from ..db import Conn, to_api_timestamp
 
 async def insert_review(
     conn: Conn, *, word_id: int, session_id: int, correct: bool, created_at: datetime
-) -> int:
-    return int(
-        await conn.fetch_val(
-            "INSERT INTO words_review_items (word_id, study_session_id, correct, created_at) "
-            "VALUES (:word_id, :session_id, :correct, :created_at) RETURNING id",
-            {
-                "word_id": word_id,
-                "session_id": session_id,
-                "correct": correct,
-                "created_at": conn.timestamp(created_at),
-            },
-        )
+) -> int | None:
+    """The new review's id, or None when the session or the word does not exist.
+
+    Checking both inside the INSERT keeps the write path to one statement.
+    """
+    review_id = await conn.fetch_val(
+        "INSERT INTO words_review_items (word_id, study_session_id, correct, created_at) "
+        "SELECT :word_id, :session_id, :correct, :created_at "
+        "WHERE EXISTS (SELECT 1 FROM study_sessions WHERE id = :session_id) "
+        "AND EXISTS (SELECT 1 FROM words WHERE id = :word_id) RETURNING id",
+        {
+            "word_id": word_id,
+            "session_id": session_id,
+            "correct": correct,
+            "created_at": conn.timestamp(created_at),
+        },
     )
+    return None if review_id is None else int(review_id)
 
 
 async def bump_word_counts(conn: Conn, word_id: int, correct: bool) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..db import Conn, to_api_timestamp, utc_now
 from ..errors import NotFound
-from ..queries import activities, groups, reviews, sessions, stats, words
+from ..queries import activities, groups, reviews, sessions, stats
 from . import DEFAULT_LEARNER_ID
 
 
@@ -44,15 +44,14 @@ async def record_review(
 ) -> dict[str, Any]:
     """Record one answer and move every counter it affects, all or nothing."""
     async with conn.transaction():
-        session = await sessions.get_session(conn, session_id)
-        if session is None:
-            raise NotFound(f"Study session {session_id} not found")
-        if not await words.word_exists(conn, word_id):
-            raise NotFound(f"Word {word_id} not found")
         reviewed_at = utc_now()
         review_id = await reviews.insert_review(
             conn, word_id=word_id, session_id=session_id, correct=correct, created_at=reviewed_at
         )
+        if review_id is None:
+            if await sessions.get_session(conn, session_id) is None:
+                raise NotFound(f"Study session {session_id} not found")
+            raise NotFound(f"Word {word_id} not found")
         first_review_of_word = await reviews.bump_word_counts(conn, word_id, correct) == 1
         await reviews.bump_session_counts(conn, session_id, correct, reviewed_at)
         learner_id = DEFAULT_LEARNER_ID
