@@ -57,10 +57,15 @@ async def list_words_page(
         values["group_id"] = group_id
     if search:
         values.update(search)
+    ordering = order_by(WORD_SORTS, sort, order, "words")
+    # Late row lookup: the page's ids come from a narrow index (OFFSET skips index
+    # entries, not whole rows), then only those rows are read, so a deep page
+    # costs about what the first one does.
     sql = (
-        f"SELECT {WORD_COLUMNS} FROM words {join} "
-        f"{where}{_search_clause(conn, search)} {order_by(WORD_SORTS, sort, order, 'words')} "
-        "LIMIT :limit OFFSET :offset"
+        f"SELECT {WORD_COLUMNS} FROM words JOIN ("
+        f" SELECT words.id FROM words {join} {where}{_search_clause(conn, search)}"
+        f" {ordering} LIMIT :limit OFFSET :offset"
+        f") page ON page.id = words.id {ordering}"
     )
     return [word_item(row) for row in await conn.fetch_all(sql, values)]
 
