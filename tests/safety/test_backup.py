@@ -81,11 +81,16 @@ async def test_backup_of_a_database_being_written_is_whole_and_consistent(
     assert same.code == 1 and "must not be the database itself" in same.err
 
 
+def _next_version() -> int:
+    """The version the next real migration would take."""
+    return 1 + max(int(path.name[:4]) for path in migrations.MIGRATIONS_DIR.glob("*.sql"))
+
+
 def _migrations_with_extra(folder: Path, extra: int) -> Path:
     folder.mkdir(exist_ok=True)
     for path in migrations.MIGRATIONS_DIR.glob("*.sql"):
         shutil.copyfile(path, folder / path.name)
-    for n in range(2, 2 + extra):
+    for n in range(_next_version(), _next_version() + extra):
         (folder / f"{n:04d}_extra_{n}.sqlite.sql").write_text(
             f"CREATE TABLE extra_{n} (id INTEGER PRIMARY KEY);\n"
         )
@@ -125,13 +130,14 @@ async def test_migrate_copies_an_existing_database_first_and_keeps_five(
 
     pending_migrations(1)
     applied = await migrate(url)
-    assert [m.version for m in applied] == ["0002"]
-    copies = sorted(backups.glob(f"{path.stem}-*-before-0002.db"))
+    first = _next_version()
+    assert [m.version for m in applied] == [f"{first:04d}"]
+    copies = sorted(backups.glob(f"{path.stem}-*-before-{first:04d}.db"))
     assert len(copies) == 1
     # The copy is the database as it was: the words, and not yet the new table.
     assert await _count_words(f"sqlite:///{copies[0]}") == words_before
-    assert not await _has_table(f"sqlite:///{copies[0]}", "extra_2")
-    assert await _has_table(url, "extra_2")
+    assert not await _has_table(f"sqlite:///{copies[0]}", f"extra_{first}")
+    assert await _has_table(url, f"extra_{first}")
 
     assert await migrate(url) == []  # nothing pending: no copy
     assert len(list(backups.glob("*.db"))) == 1
@@ -141,15 +147,16 @@ async def test_migrate_copies_an_existing_database_first_and_keeps_five(
         await migrate(url)
     kept = sorted(p.name for p in backups.glob("*.db"))
     assert len(kept) == 5
+    # each round adds one more migration than the last: the newest five copies stay
     assert [name.rsplit("-before-", 1)[1] for name in kept] == [
-        "0004.db", "0005.db", "0006.db", "0007.db", "0008.db"
-    ]  # fmt: skip
+        f"{first + n:04d}.db" for n in range(2, 7)
+    ]
 
 
 async def test_migrate_of_a_new_database_makes_no_copy(templates, pending_migrations):
     url = await templates.fresh_url("sqlite", empty=True)
     pending_migrations(1)
-    assert len(await migrate(url)) == 2
+    assert len(await migrate(url)) == _next_version()  # every real one, plus the extra
     assert not (sqlite_path(url).parent / "backups").exists() or not list(
         (sqlite_path(url).parent / "backups").glob(f"{sqlite_path(url).stem}-*")
     )

@@ -1,0 +1,4 @@
+-- Nothing to do on PostgreSQL: its primary-key index on words.id already lets a
+-- deep page skip index entries (the SQLite file adds that index).  The file keeps
+-- the schema versions of both databases in step, so an export from one imports
+-- into the other.
