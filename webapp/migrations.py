@@ -10,6 +10,7 @@ the set of applied versions is read again under that lock.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +35,30 @@ class Migration:
 
 
 def split_sql(text: str) -> list[str]:
-    """Split a migration file on semicolons that end a line, dropping comments."""
-    lines = [line for line in text.splitlines() if not line.strip().startswith("--")]
-    statements = re.split(r";\s*$", "\n".join(lines), flags=re.MULTILINE)
-    return [s.strip() for s in statements if s.strip()]
+    """Split a migration file into statements, dropping comment lines.
+
+    A statement ends at a line ending in a semicolon, unless that semicolon is
+    inside a trigger body (BEGIN … END, as sqlite3.complete_statement knows) or a
+    PostgreSQL dollar-quoted function body ($$ … $$).
+    """
+    statements: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        current.append(line)
+        buffer = "\n".join(current)
+        if (
+            line.rstrip().endswith(";")
+            and buffer.count("$$") % 2 == 0
+            and ("$$" in buffer or sqlite3.complete_statement(buffer))
+        ):
+            statements.append(buffer.strip().rstrip(";").strip())
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return [s for s in statements if s]
 
 
 def discover(dialect: str, directory: Path = MIGRATIONS_DIR) -> list[Migration]:

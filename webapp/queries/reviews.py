@@ -30,38 +30,6 @@ async def insert_review(
     return None if review_id is None else int(review_id)
 
 
-async def bump_word_counts(conn: Conn, word_id: int, correct: bool) -> int:
-    """Add one answer to a word's counts; returns its review total afterwards."""
-    return int(
-        await conn.fetch_val(
-            "UPDATE words SET correct_count = correct_count + :c, wrong_count = wrong_count + :w "
-            "WHERE id = :id RETURNING correct_count + wrong_count",
-            {"id": word_id, "c": int(correct), "w": int(not correct)},
-        )
-    )
-
-
-async def bump_session_counts(
-    conn: Conn, session_id: int, correct: bool, reviewed_at: datetime
-) -> None:
-    # Concurrent reviews may commit out of time order: never move last_review_at back.
-    latest = (
-        "MAX(COALESCE(last_review_at, :at), :at)"
-        if conn.is_sqlite
-        else "GREATEST(last_review_at, :at)"
-    )
-    await conn.execute(
-        "UPDATE study_sessions SET correct_count = correct_count + :c,"
-        f" wrong_count = wrong_count + :w, last_review_at = {latest} WHERE id = :id",
-        {
-            "id": session_id,
-            "c": int(correct),
-            "w": int(not correct),
-            "at": conn.timestamp(reviewed_at),
-        },
-    )
-
-
 def review_item(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],

@@ -42,6 +42,21 @@ async def count_words_total(conn: Conn) -> int:
     return int(await conn.fetch_val("SELECT COUNT(*) FROM words"))
 
 
+async def pause_review_counters(conn: Conn) -> None:
+    """Before a bulk load of reviews: PostgreSQL skips the per-row counter trigger.
+
+    Only inside a transaction that ends with recount_all.  SQLite has no way to
+    switch a trigger off; there it runs, and the recount overwrites its work.
+    """
+    if not conn.is_sqlite:
+        await conn.execute("ALTER TABLE words_review_items DISABLE TRIGGER review_counters")
+
+
+async def resume_review_counters(conn: Conn) -> None:
+    if not conn.is_sqlite:
+        await conn.execute("ALTER TABLE words_review_items ENABLE TRIGGER review_counters")
+
+
 async def recount_all(conn: Conn) -> None:
     """Recompute every maintained counter from the raw rows (after bulk loads).
 

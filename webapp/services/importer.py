@@ -124,10 +124,12 @@ async def import_seed_db(
                     )
                 await resets.delete_everything(conn)
             now = utc_now()
+            await stats.pause_review_counters(conn)
             if conn.is_sqlite:
                 await _copy_sqlite(conn, now, progress)
             else:
                 await _copy_postgres(conn, path, now, progress)
+            await stats.resume_review_counters(conn)
             for table in imports.IMPORT_ORDER:
                 report.rows[table] = await imports.count_rows(conn, table)
                 report.skipped[table] = source_counts[table] - report.rows[table]

@@ -42,7 +42,11 @@ async def launch_session(
 async def record_review(
     conn: Conn, *, session_id: int, word_id: int, correct: bool
 ) -> dict[str, Any]:
-    """Record one answer and move every counter it affects, all or nothing."""
+    """Record one answer, all or nothing.
+
+    The counters it feeds (word, session, learner) move in the same statement,
+    by the review_counters trigger (migrations/0003_review_counters.*.sql).
+    """
     async with conn.transaction():
         reviewed_at = utc_now()
         review_id = await reviews.insert_review(
@@ -52,16 +56,6 @@ async def record_review(
             if await sessions.get_session(conn, session_id) is None:
                 raise NotFound(f"Study session {session_id} not found")
             raise NotFound(f"Word {word_id} not found")
-        first_review_of_word = await reviews.bump_word_counts(conn, word_id, correct) == 1
-        await reviews.bump_session_counts(conn, session_id, correct, reviewed_at)
-        learner_id = DEFAULT_LEARNER_ID
-        await stats.add_to_learner_stats(
-            conn,
-            learner_id,
-            correct_count=int(correct),
-            wrong_count=int(not correct),
-            words_studied=int(first_review_of_word),
-        )
     return {
         "success": True,
         "id": review_id,

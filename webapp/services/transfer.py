@@ -194,6 +194,7 @@ async def import_all(
                 )
             await resets.delete_everything(conn)
         await q.delete_learners(conn)
+        await stats.pause_review_counters(conn)
         for table, rows in _read_sections(path, header["counts"]):
             rate = _Rate(progress, table, header["counts"].get(table, 0))
             for chunk in rows:
@@ -206,6 +207,7 @@ async def import_all(
                 f"{path} is incomplete: the header promises {header['counts']}, "
                 f"the file holds {report.counts}"
             )
+        await stats.resume_review_counters(conn)
         await q.insert_learner_stats_rows(conn)
         if not conn.is_sqlite:
             for table in q.TABLES:
