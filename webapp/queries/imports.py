@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..db import Conn
+from .transfer import TABLES, move_sequence_past_ids
 
 SQLITE_COPY_STATEMENTS: dict[str, str] = {
     "words": (
@@ -57,21 +58,10 @@ IMPORT_ORDER = (
     "words_review_items",
 )
 
+# The prototype's rows carry no seed keys: every other column of the portal's own
+# table description (queries/transfer.py) is filled.
 POSTGRES_COLUMNS: dict[str, Sequence[str]] = {
-    "words": ("id", "japanese", "kana", "romaji", "english", "parts", "created_at"),
-    "groups": ("id", "name", "created_at"),
-    "words_groups": ("id", "word_id", "group_id"),
-    "study_activities": (
-        "id",
-        "name",
-        "description",
-        "thumbnail_url",
-        "activity_type",
-        "launch_url",
-        "created_at",
-    ),
-    "study_sessions": ("id", "group_id", "study_activity_id", "learner_id", "created_at"),
-    "words_review_items": ("id", "word_id", "study_session_id", "correct", "created_at"),
+    table: tuple(c for c in TABLES[table] if c != "seed_key") for table in IMPORT_ORDER
 }
 
 
@@ -110,12 +100,8 @@ async def copy_records_postgres(conn: Conn, table: str, records: Iterable[tuple]
 
 async def move_sequences_past_ids(conn: Conn) -> None:
     """After inserting explicit ids on PostgreSQL, the next generated id must follow them."""
-    for table in POSTGRES_COLUMNS:
-        await conn.fetch_val(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-            f" COALESCE((SELECT MAX(id) FROM {table}), 1),"
-            f" (SELECT MAX(id) FROM {table}) IS NOT NULL)"
-        )
+    for table in IMPORT_ORDER:
+        await move_sequence_past_ids(conn, table)
 
 
 async def max_id(conn: Conn, table: str) -> int:
