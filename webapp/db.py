@@ -32,6 +32,7 @@ SQLITE_PRAGMAS = (
 WRITE_LOCK_WAIT_SECONDS = 10.0
 SQLITE_IDLE_CONNECTIONS = 8
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+STORED_LENGTH = len("2026-11-25T09:14:03.123456Z")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -65,6 +66,8 @@ def to_api_timestamp(value: str | datetime | None) -> str | None:
     """ISO-8601 in UTC with a Z, to the second, as the API sends it."""
     if value is None:
         return None
+    if isinstance(value, str) and len(value) == STORED_LENGTH and value[10] == "T":
+        return value[:19] + "Z"  # already UTC in the stored fixed-width form
     return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

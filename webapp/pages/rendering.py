@@ -47,8 +47,18 @@ async def render_page(
     return add_vary(response, PARTIAL_VARY)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_datetime(value: str | datetime) -> str:
-    """ISO UTC → '25 Nov 2026, 09:14 UTC' (a stable, unambiguous form)."""
+    """ISO UTC → '25 Nov 2026, 09:14 UTC' (a stable, unambiguous form).
+
+    The API's own form (2026-11-25T09:14:03Z) is sliced rather than parsed: tables
+    show two per row, and parsing was a visible part of rendering them.
+    """
+    if isinstance(value, str) and len(value) == 20 and value[10] == "T" and value[-1] == "Z":
+        day, month, year = int(value[8:10]), int(value[5:7]), value[:4]
+        return f"{day} {MONTHS[month - 1]} {year}, {value[11:16]} UTC"
     return parse_timestamp(value).strftime("%d %b %Y, %H:%M UTC").lstrip("0")
 
 
