@@ -57,14 +57,20 @@ format: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-deps
 
-## bench: the project against the prototype at 1x and 5x, one table (< 30 min; needs wrk)
-bench: $(VENV)/.runtime
+## bench-deps: Debian's wrk, the load generator (installed when missing and root)
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "wrk is missing: run 'sudo apt-get install -y wrk'"; exit 1; fi; }
+
+## bench: the project against the prototype at 1x and 5x, one table (< 30 min)
+bench: $(VENV)/.runtime bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## bench-quick: the same at 1x only, with shorter runs (< 5 min)
-bench-quick: $(VENV)/.runtime
+bench-quick: $(VENV)/.runtime bench-deps
 	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 
 ## screenshots: docs/screenshots/*.png of the seeded portal (Debian's Chromium, no download)

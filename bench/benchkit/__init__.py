@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ROOT = BENCH_DIR.parent
 WORK_DIR = BENCH_DIR / "work"
 RESULTS_DIR = BENCH_DIR / "results"
-REFERENCE_DIR = (PROJECT_ROOT.parent / "shared" / "reference").resolve()
+# The prototype and the dataset generator live in the shared folder beside the
+# project; BENCH_REFERENCE_DIR points elsewhere (e.g. from a clone in another place).
+REFERENCE_DIR = Path(
+    os.environ.get("BENCH_REFERENCE_DIR") or PROJECT_ROOT.parent / "shared" / "reference"
+).resolve()
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 # The checkout that is served and imported into: this one, or another given with
 # `bench/run.py --project DIR` (an older commit, for before/after figures).
