@@ -192,7 +192,7 @@ async def profile(args: argparse.Namespace) -> str:
                         raw = time_raw_sqlite(db_path, sql, values, args.repeat)
                         driver = await time_driver(conn, sql, values, args.repeat)
                         timing = (
-                            f"{ms:.3f} ms through `databases`, {driver:.3f} ms on the aiosqlite"
+                            f"{ms:.3f} ms through the app's Conn, {driver:.3f} ms on its aiosqlite"
                             f" connection directly, {raw:.3f} ms in plain sqlite3"
                         )
                     else:

@@ -14,6 +14,9 @@ BENCH_PATCHES (comma-separated):
                   around BEGIN IMMEDIATE … COMMIT), so a worker's writers queue in
                   the event loop instead of sleeping in SQLite's busy handler
   no_request_log  the per-request JSON log line switched off
+  sync_jinja      templates compiled and rendered by a synchronous Jinja environment
+                  (an overlay of the app's), instead of Quart's async one, where
+                  every macro call goes through auto_await
 """
 
 from __future__ import annotations
@@ -100,8 +103,28 @@ def patch_write_lock() -> None:
     dbmod.Conn.transaction = transaction  # type: ignore[method-assign]
 
 
+def patch_sync_jinja(app: Any) -> None:
+    import quart
+    import quart.templating as templating
+
+    # A fresh cache: the app's holds templates compiled for async rendering.
+    sync_env = app.jinja_env.overlay(enable_async=False, cache_size=400)
+
+    async def render_template(template_name_or_list: Any, **context: Any) -> str:
+        await quart.current_app.update_template_context(context)
+        template = sync_env.get_or_select_template(template_name_or_list)
+        return template.render(context)
+
+    templating.render_template = render_template
+    quart.render_template = render_template
+    for module in ("webapp.pages.rendering", "webapp.pages.errors"):
+        mod = __import__(module, fromlist=["render_template"])
+        if hasattr(mod, "render_template"):
+            mod.render_template = render_template
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Any:
-    unknown = PATCHES - {"thin_sqlite", "write_lock", "no_request_log"}
+    unknown = PATCHES - {"thin_sqlite", "write_lock", "no_request_log", "sync_jinja"}
     if unknown:
         raise SystemExit(f"unknown BENCH_PATCHES: {sorted(unknown)}")
     if "thin_sqlite" in PATCHES:
@@ -109,6 +132,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
     if "write_lock" in PATCHES:
         patch_write_lock()
     app = webapp.create_app(config)
+    if "sync_jinja" in PATCHES:
+        patch_sync_jinja(app)
     if "no_request_log" in PATCHES:
         logging.getLogger("webapp.requests").disabled = True
     logging.getLogger("webapp").warning("bench patches: %s", ", ".join(sorted(PATCHES)) or "none")
