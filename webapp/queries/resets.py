@@ -47,3 +47,5 @@ async def delete_everything(conn: Conn) -> None:
         "UPDATE learner_stats SET correct_count = 0, wrong_count = 0, sessions_count = 0,"
         " words_studied = 0, active_groups = 0"
     )
+    # TRUNCATE fires no row triggers: the word total is set, not counted down
+    await conn.execute("UPDATE portal_totals SET words_count = 0")

@@ -39,7 +39,8 @@ async def get_learner_timezone(conn: Conn, learner_id: int) -> str | None:
 
 
 async def count_words_total(conn: Conn) -> int:
-    return int(await conn.fetch_val("SELECT COUNT(*) FROM words"))
+    """Kept by triggers on words (migrations/0004_word_total.*.sql), set by recount_all."""
+    return int(await conn.fetch_val("SELECT words_count FROM portal_totals WHERE id = 1"))
 
 
 async def pause_review_counters(conn: Conn) -> None:
@@ -74,6 +75,7 @@ async def recount_all(conn: Conn) -> None:
         " FROM words_review_items GROUP BY study_session_id"
     )
     statements = [
+        "UPDATE portal_totals SET words_count = (SELECT COUNT(*) FROM words)",
         "UPDATE words SET correct_count = 0, wrong_count = 0",
         f"UPDATE words SET correct_count = agg.c, wrong_count = agg.w FROM ({per_word}) agg"
         " WHERE words.id = agg.word_id",
@@ -102,6 +104,7 @@ async def recount_all(conn: Conn) -> None:
 async def fetch_counter_snapshot(conn: Conn) -> dict[str, Any]:
     """Every maintained counter, for checking them against a recount."""
     return {
+        "totals": await conn.fetch_all("SELECT id, words_count FROM portal_totals"),
         "words": await conn.fetch_all(
             "SELECT id, correct_count, wrong_count FROM words ORDER BY id"
         ),
