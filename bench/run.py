@@ -106,6 +106,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="compare with another build of the project instead of the prototype: a checkout\n"
         "(e.g. a `git archive` of an older commit) or '.' for this one unpatched",
     )
+    p.add_argument(
+        "--pg-set",
+        action="append",
+        default=[],
+        help="NAME=VALUE set on the benchmark database (ALTER DATABASE; experiments)",
+    )
     p.add_argument("--fresh", action="store_true", help="regenerate datasets and re-import")
     args = p.parse_args(argv)
     args.scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,5")).split(",")]
@@ -115,6 +121,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.single_max = 60 if args.quick else 200
     args.single_seconds = 1.0 if args.quick else 2.5
     args.extra_env = dict(item.split("=", 1) for item in args.env)
+    args.pg_settings = dict(item.split("=", 1) for item in args.pg_set)
     args.prototype = not (args.no_prototype or args.postgres or args.versus)
     args.db = "postgresql" if args.postgres else "sqlite"
     return args
@@ -440,7 +447,9 @@ class Run:
         dataset = datasets.ensure_dataset(scale, fresh=fresh)
         meta = datasets.dataset_meta(dataset)
         if self.args.postgres:
-            database_url = datasets.project_postgres_copy(dataset, scale, fresh=fresh)
+            database_url = datasets.project_postgres_copy(
+                dataset, scale, fresh=fresh, settings=self.args.pg_settings
+            )
         else:
             database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
         prototype = None
@@ -547,7 +556,20 @@ def save(result: dict[str, Any], variant: str) -> list[Path]:
     return paths
 
 
+def rerender(path: Path) -> int:
+    """Recompute the targets of a saved result and rewrite its markdown (after harness fixes)."""
+    result = json.loads(path.read_text())
+    result["targets"] = check_targets(result)
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    path.with_suffix(".md").write_text(markdown_report(result))
+    print("\n".join(verdict_lines(result["targets"])))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--rerender"]:
+        return rerender(Path(argv[1]))
     args = parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed: sudo apt-get install -y wrk", file=sys.stderr)

@@ -220,6 +220,7 @@ def project_postgres_copy(
     fresh: bool = False,
     root: Path | None = None,
     database: str = PG_BENCH_DB,
+    settings: dict[str, str] | None = None,
 ) -> str:
     """DATABASE_URL of lp_bench, cloned from a cached imported template database."""
     root = root or target_root()
@@ -240,4 +241,6 @@ def project_postgres_copy(
         key_file.write_text(key)
     psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     psql(f"CREATE DATABASE {database} TEMPLATE {template}")
+    for name, value in (settings or {}).items():  # experiments: e.g. synchronous_commit=off
+        psql(f"ALTER DATABASE {database} SET {name} = '{value}'")
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database

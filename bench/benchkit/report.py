@@ -122,11 +122,11 @@ def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             out.append(_verdict(f"{weight} endpoints >= {floor}x at 1x", None, "no prototype run"))
             continue
         failing = {k: v for k, v in measured.items() if v < floor}
-        detail = ", ".join(f"{k} {v:.1f}x" for k, v in measured.items())
+        detail = ", ".join(f"{k} {v:.2f}x" for k, v in measured.items())
         out.append(_verdict(f"{weight} endpoints >= {floor}x at 1x", not failing, detail))
     if ratios:
         geo = math.exp(sum(math.log(v) for v in ratios.values()) / len(ratios))
-        out.append(_verdict("geometric mean >= 10x at 1x", geo >= 10, f"{geo:.1f}x"))
+        out.append(_verdict("geometric mean >= 10x at 1x", geo >= 10, f"{geo:.2f}x"))
     else:
         out.append(_verdict("geometric mean >= 10x at 1x", None, "no prototype run"))
 
