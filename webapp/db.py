@@ -75,6 +75,30 @@ def sqlite_path(url: str) -> Path:
     return Path(url[len("sqlite:///") :])
 
 
+async def _sqlite_run(
+    driver: Any, statement: str, args: list[Any]
+) -> tuple[list[str], list[Any], int]:
+    """Execute, fetch every row and close the cursor in one hop to aiosqlite's thread.
+
+    Separate hops (execute, then fetch) left a window: a request cancelled between
+    them (its client went away) left the statement open, so the pooled connection
+    stayed inside a read transaction and later requests on it read an old snapshot.
+    Done as one function in the thread, the statement always finishes and resets,
+    whatever happens to the awaiting task; it is also one hop instead of three.
+    """
+
+    def run() -> tuple[list[str], list[Any], int]:
+        cursor = driver._conn.execute(statement, args)  # runs on aiosqlite's thread
+        try:
+            rows = cursor.fetchall()
+            names = [column[0] for column in cursor.description or ()]
+            return names, rows, cursor.rowcount
+        finally:
+            cursor.close()
+
+    return await driver._execute(run)
+
+
 _NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -134,9 +158,7 @@ class Conn:
         statement, args = self._bind(sql, values)
         driver = self.driver_connection
         if self.is_sqlite:
-            async with driver.execute(statement, args) as cursor:
-                rows = await cursor.fetchall()
-                names = [column[0] for column in cursor.description or ()]
+            names, rows, _ = await _sqlite_run(driver, statement, args)
             return [dict(zip(names, row, strict=True)) for row in rows]
         return [dict(record.items()) for record in await driver.fetch(statement, *args)]
 
@@ -150,9 +172,8 @@ class Conn:
         statement, args = self._bind(sql, values)
         driver = self.driver_connection
         if self.is_sqlite:
-            async with driver.execute(statement, args) as cursor:
-                row = await cursor.fetchone()
-            return None if row is None else row[0]
+            _, rows, _ = await _sqlite_run(driver, statement, args)
+            return rows[0][0] if rows else None
         return await driver.fetchval(statement, *args)
 
     async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> int:
@@ -160,8 +181,8 @@ class Conn:
         statement, args = self._bind(sql, values)
         driver = self.driver_connection
         if self.is_sqlite:
-            async with driver.execute(statement, args) as cursor:
-                return max(cursor.rowcount, 0)
+            _, _, changed = await _sqlite_run(driver, statement, args)
+            return max(changed, 0)
         await driver.execute(statement, *args)
         return 0
 
@@ -285,11 +306,12 @@ class Database:
                 await raw.execute(query=pragma)
         return Conn(raw, self.dialect, self._write_lock)
 
-    async def release(self, conn: Conn) -> None:
+    async def release(self, conn: Conn, reusable: bool = True) -> None:
         # transaction() commits or rolls back; should even that fail (a cancelled task, a
         # failed COMMIT), the connection is closed rather than handed on mid-transaction.
         if (
-            self.is_sqlite
+            reusable
+            and self.is_sqlite
             and len(self._idle) < SQLITE_IDLE_CONNECTIONS
             and not conn.driver_connection.in_transaction
         ):

@@ -35,10 +35,11 @@ async def conn() -> Conn:
     return existing
 
 
-async def release_request_connection(_error: BaseException | None = None) -> None:
+async def release_request_connection(error: BaseException | None = None) -> None:
     existing: Conn | None = g.pop("db_conn", None)
     if existing is not None:
-        await database().release(existing)
+        # a request that ended in an error may have left its connection mid-statement
+        await database().release(existing, reusable=error is None)
 
 
 def is_partial_request() -> bool:
