@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tests.helpers import CliRun, run_cli
 from webapp import create_app
 from webapp.db import Conn, Database
 from webapp.migrations import migrate
@@ -186,29 +185,9 @@ async def conn(database_url: str) -> AsyncIterator[Conn]:
     await database.disconnect()
 
 
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str, database_url: str, timeout: float = 300) -> CliResult:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
-    done = subprocess.run(
-        [sys.executable, "-m", "webapp", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    return CliResult(done.returncode, done.stdout, done.stderr)
-
-
 @pytest.fixture
 def cli(database_url: str) -> Iterator:
-    def invoke(*args: str) -> CliResult:
+    def invoke(*args: str) -> CliRun:
         return run_cli(*args, database_url=database_url)
 
     yield invoke

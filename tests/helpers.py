@@ -355,7 +355,7 @@ class CliRun:
     err: str
 
 
-def cli_on(database_url: str, *args: str, timeout: float = 300) -> CliRun:
+def run_cli(*args: str, database_url: str, timeout: float = 300) -> CliRun:
     """`python -m webapp <args>` with DATABASE_URL set, as an operator runs it."""
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
     done = subprocess.run(
@@ -367,6 +367,10 @@ def cli_on(database_url: str, *args: str, timeout: float = 300) -> CliRun:
         timeout=timeout,
     )
     return CliRun(done.returncode, done.stdout, done.stderr)
+
+
+def cli_on(database_url: str, *args: str, timeout: float = 300) -> CliRun:
+    return run_cli(*args, database_url=database_url, timeout=timeout)
 
 
 def assert_clear_failure(run: CliRun, *fragments: str) -> None:

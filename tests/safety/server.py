@@ -186,22 +186,3 @@ class Server:
             raise AssertionError(f"server did not stop on SIGTERM:\n{self.output()}") from None
 
 
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str, database_url: str, timeout: float = 300) -> CliResult:
-    """`python -m webapp ARGS` against `database_url`."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
-    done = subprocess.run(
-        [sys.executable, "-m", "webapp", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    return CliResult(done.returncode, done.stdout, done.stderr)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
 from webapp import migrations
 from webapp.db import Database, sqlite_path
 from webapp.services import study
 
 from .checks import assert_counters_equal_recount
-from .server import run_cli
 
 
 async def count_reviews(url: str) -> int:

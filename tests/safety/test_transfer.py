@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import run_cli
 from webapp import create_app
 from webapp.db import Database
 from webapp.services import study
-
-from .server import run_cli
 
 
 async def make_history(url: str) -> None:
