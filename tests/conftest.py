@@ -65,7 +65,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"databases: {', '.join(backends)}" + (f" — {note}; SQLite only" if note else "")
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     note = getattr(config, "lang_portal_no_postgres", "")
     if note:
         terminalreporter.write_line(f"NOTE: {note}; the PostgreSQL half was not run.", yellow=True)
@@ -164,7 +164,7 @@ async def app(database_url: str) -> AsyncIterator:
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     return app.test_client()
 
 

@@ -28,7 +28,7 @@ WORD_SORTS = ["id", "japanese", "romaji", "english", "correct_count", "wrong_cou
 TEXT_COLUMNS = {"japanese", "romaji", "english", "name"}
 
 
-async def _largest_group(client) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+async def _largest_group(client) -> tuple[int, str]:
     facts = seed_facts()
     name = max(facts.group_names, key=lambda n: len(facts.group_words[n]))
     return await group_id_by_name(client, name), name
@@ -71,7 +71,7 @@ async def _assert_sorted(conn: Conn, items: list[dict[str, Any]], column: str, o
             assert a < b, (column, order, before, after)
 
 
-async def _some_reviews(client) -> None:  # type: ignore[no-untyped-def]
+async def _some_reviews(client) -> None:
     """Counts that differ from word to word, with ties, so count sorts mean something."""
     group, _ = await _largest_group(client)
     words = (await get(client, f"/api/groups/{group}/words"))["items"][:12]

@@ -76,5 +76,7 @@ async def counters_and_recount(conn: Conn) -> tuple[dict[str, Any], dict[str, An
     return kept, recounted
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)

@@ -107,7 +107,7 @@ async def live_client(live_url: str) -> AsyncIterator:
         yield test_app.test_client()
 
 
-async def assert_unhealthy(client) -> None:  # type: ignore[no-untyped-def]
+async def assert_unhealthy(client) -> None:
     down = await client.get("/health")
     assert down.status_code == 503
     body = await down.get_json()
