@@ -23,7 +23,13 @@ Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
 async def cmd_init(conn: Conn, args: argparse.Namespace) -> None:
     todo = await pending(conn)
-    print(f"✓ database ready ({conn.dialect}); {len(todo)} migration(s) to apply: run 'migrate'")
+    if todo:
+        print(
+            f"✓ database ready ({conn.dialect}); {len(todo)} migration(s) pending: "
+            "'python -m webapp migrate' applies them"
+        )
+    else:
+        print(f"✓ database ready ({conn.dialect}); its schema is up to date")
 
 
 async def cmd_migrate(conn: Conn, args: argparse.Namespace) -> None:
