@@ -124,7 +124,10 @@ def search_patterns(query: str) -> dict[str, str] | None:
     latin_alt = lower.translate(_LONG_VOWELS_ALT).translate(_LONG_VOWELS)
     if is_kana(text):
         kana = to_hiragana(text)
-        romaji = romaji_alt = romanize(text)
+        try:
+            romaji = romaji_alt = romanize(text)
+        except ValueError:  # a lone ー or っ spells nothing: match it as kana only
+            romaji = romaji_alt = kana
     elif _LATIN.match(latin):
         kana = jaconv.alphabet2kana(latin)
         romaji, romaji_alt = latin, latin_alt

@@ -133,3 +133,13 @@ async def test_the_words_page_lists_the_same_order(client):
     assert page_ids[0] == (await _ids_by_text(client))["食べる"]
     html = await (await client.get("/words", query_string={"q": "kyō"})).get_data(as_text=True)
     assert PAGE_ROW.findall(html)[0] == str((await _ids_by_text(client))["今日"])
+
+
+@pytest.mark.parametrize("q", ["ー", "っ", "ンー", "%", "_", "'", "x" * 500])
+async def test_text_that_spells_no_romaji_is_still_a_search(client, q: str):
+    body = await get(client, f"/api/words?{urlencode({'q': q})}")
+    assert body["pagination"]["total_items"] == len(await _search(client, q))
+    response = await client.get("/words", query_string={"q": q})
+    assert response.status_code == 200
+    if q == "ー":
+        assert "コーヒー" in {w["japanese"] for w in await _search(client, q)}
