@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import (
+from tests.helpers import (
     all_items,
     counters_and_recount,
     flashcards_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     assert_error_body,
     body_of,
     flashcards_id,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from helpers import (
+from tests.helpers import (
     body_of,
     expect_error,
     flashcards_id,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     PAGE_SIZE,
     all_items,
     assert_page_shape,
@@ -22,7 +22,6 @@ from helpers import (
     total_items,
     utc,
 )
-
 from webapp.db import Conn
 
 WORD_SORTS = ["id", "japanese", "romaji", "english", "correct_count", "wrong_count"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     all_items,
     assert_error_body,
     body_of,

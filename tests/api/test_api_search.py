@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from helpers import all_items, get
+
+from tests.helpers import all_items, get
 
 PAGE_ROW = re.compile(r'<td class="jp"><a href="/words/(\d+)">')
 

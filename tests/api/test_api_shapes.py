@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-from helpers import (
+
+from tests.helpers import (
     ACTIVITY_FIELDS,
     all_items,
     assert_page_shape,

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from helpers import flashcards_id, get, group_id_by_name, insert_sessions, launch, seed_facts
-
+from tests.helpers import flashcards_id, get, group_id_by_name, insert_sessions, launch, seed_facts
 from webapp.db import Conn
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import expect_column, expect_position, path_of, stat, wait_for_query
-from helpers import seed_facts
 from playwright.async_api import expect
+
+from tests.helpers import seed_facts
+from tests.helpers.browser import expect_column, expect_position, path_of, stat, wait_for_query
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     SEEDS,
     all_items,
     api_client,
@@ -28,7 +28,6 @@ from helpers import (
     seed_facts,
     word_key,
 )
-
 from webapp.services.seeding import load_seed_content, seed
 
 # Words the older files did not have (a few of those added since).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import all_items, flashcards_id, group_id_by_name, launch, review, seed_facts
+from tests.helpers import all_items, flashcards_id, group_id_by_name, launch, review, seed_facts
 
 CONTINUE = "Continue studying"
 

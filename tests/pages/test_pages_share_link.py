@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 import pytest
-from helpers import api_client
+
+from tests.helpers import api_client
 
 HINT = 'id="share-url-hint"'
 

@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+from tests.helpers import free_port
 from webapp import create_app
 from webapp.db import sqlite_path
 
-from .server import PROJECT_ROOT, VENV_BIN, free_port, procfile_web_command
+from .server import PROJECT_ROOT, VENV_BIN, procfile_web_command
 
 
 @pytest.fixture
