@@ -165,11 +165,16 @@ class Server:
         return [int(child) for child in children]
 
     def kill_hard(self) -> None:
-        """SIGKILL the workers and the supervisor: no shutdown code runs anywhere."""
+        """SIGKILL the workers and the supervisor at once: no shutdown code runs anywhere.
+
+        One signal to the whole process group (the server runs in a session of its
+        own), not one per pid read from /proc: killed one at a time, the supervisor
+        (which restarts dead workers) could still act between the signals, and a
+        process started after the list was read escaped the kill.
+        """
         assert self.process is not None
-        for pid in [*self.worker_pids(), self.process.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self, timeout: float = 60) -> int:
