@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.helpers import CliRun, run_cli, build_app
+from tests.helpers import CliRun, build_app, run_cli
 from webapp.db import Conn, Database
 from webapp.migrations import migrate
 from webapp.services.seeding import seed
