@@ -63,6 +63,7 @@ async def show_session(session_id: int) -> Response:
         breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
         session=session,
         external_url=external_launch_url(session, activity["launch_url"] if activity else None),
+        unsafe_launch_url=activity["unsafe_launch_url"] if activity else None,
         words=reviewed,
         page=page.describe(await words.count_session_words(db, session_id)),
         sort=None,
