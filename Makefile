@@ -35,7 +35,7 @@ run: setup serve
 
 serve: $(VENV)/.runtime
 	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
+	LOCAL_MODE=1 $(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
 
 ## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
 browser-deps:

@@ -19,8 +19,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.helpers import TEST_CONFIG, CliRun, connect, run_cli
-from webapp import create_app
+from tests.helpers import CliRun, build_app, connect, run_cli
 from webapp.db import Conn
 from webapp.migrations import migrate
 from webapp.services.seeding import seed
@@ -158,7 +157,7 @@ async def empty_database_url(backend: str, templates: Templates) -> str:
 
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator:
-    application = create_app({"DATABASE_URL": database_url, **TEST_CONFIG})
+    application = build_app({"DATABASE_URL": database_url})
     async with application.test_app() as test_app:
         yield test_app
 

@@ -7,6 +7,7 @@ misconfigured deployment fails at start-up rather than on the first request.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .db import make_private_dir, redact_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -35,6 +38,11 @@ class Settings:
     public_url: str | None = None
     allowed_origins: tuple[str, ...] = ()
     trust_proxy: bool = False
+    # Peers whose forwarding headers count when trust_proxy is on ("*": any peer).
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    # Started for one person on this machine (`make run`): see webapp.security.
+    local_mode: bool = False
+    secret_key_from_env: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -61,7 +69,7 @@ def _parse_database_url(raw: str) -> str:
     if not (url.startswith("sqlite:///") or url.startswith("postgresql://")):
         raise ConfigError(
             "DATABASE_URL must start with sqlite:/// (a file) or postgresql:// "
-            f"(a server), got {raw!r}"
+            f"(a server), got {redact_url(raw)!r}"
         )
     if url.startswith("sqlite:///") and url.rstrip("/").endswith(":memory:"):
         raise ConfigError(
@@ -112,17 +120,42 @@ def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     """Return the key kept under instance/, creating it once.
 
     Every worker must share one key, or a CSRF token signed by one worker would
-    be rejected by the next; a file written once gives that without configuration.
+    be rejected by the next.  The key is written to a private temporary file and
+    linked into place (link fails when the name exists), so a worker starting at
+    the same moment sees either no file or the whole key, never an empty one.
     """
     path = instance_dir / "secret_key"
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(instance_dir)
+    if not path.exists():
+        temporary = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+                handle.flush()
+                os.fsync(handle.fileno())
+            # atomic, and never replaces the key another worker linked first
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"the secret key file {path} cannot be read ({type(error).__name__}): fix its "
+            "permissions, or delete it to have a new one made, or set SECRET_KEY"
+        ) from None
+    if len(key) < 32:
+        raise ConfigError(
+            f"the secret key file {path} is empty or too short: delete it to have a new one "
+            "made (signed-in users are signed out), or set SECRET_KEY"
+        )
+    return key
+
+
+def _parse_addresses(raw: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in raw.split(",") if a.strip()) or ("127.0.0.1", "::1")
 
 
 def load_settings(
@@ -133,7 +166,10 @@ def load_settings(
     values: dict[str, Any] = {k.upper(): v for k, v in env.items()}
     values.update({k.upper(): v for k, v in (overrides or {}).items()})
 
-    database_url = _parse_database_url(str(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL))
+    instance_dir = Path(str(values.get("INSTANCE_DIR") or INSTANCE_DIR))
+    database_url = _parse_database_url(
+        str(values.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'lang_portal.db'}")
+    )
     port = _parse_port(str(values.get("PORT") or "8000"))
     timezone = _parse_timezone(str(values.get("DEFAULT_TIMEZONE") or "UTC"))
     origins = _parse_origins(str(values.get("ALLOWED_ORIGINS") or ""))
@@ -143,7 +179,8 @@ def load_settings(
     public_url = str(values.get("PUBLIC_URL") or "").rstrip("/") or None
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_URL must start with http:// or https://, got {public_url!r}")
-    secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key()
+    secret_key_from_env = bool(values.get("SECRET_KEY"))
+    secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key(instance_dir)
     return Settings(
         database_url=database_url,
         host=str(values.get("HOST") or "127.0.0.1"),
@@ -154,5 +191,8 @@ def load_settings(
         public_url=public_url,
         allowed_origins=origins,
         trust_proxy=_parse_bool("TRUST_PROXY", str(values.get("TRUST_PROXY") or "")),
+        forwarded_allow_ips=_parse_addresses(str(values.get("FORWARDED_ALLOW_IPS") or "")),
+        local_mode=_parse_bool("LOCAL_MODE", str(values.get("LOCAL_MODE") or "")),
+        secret_key_from_env=secret_key_from_env,
         testing=bool(values.get("TESTING", False)),
     )

@@ -11,6 +11,7 @@ from quart import Response, current_app, g, request
 from .config import Settings, is_timezone
 from .db import Conn, Database
 from .errors import BadRequest, InvalidInput, NotFound, PortalError, UnsupportedMediaType
+from .faults import unstorable_text
 
 MAX_ID = 2_147_483_647
 # Route converters bound to the id range, so a 20-digit id is a 404, not a driver overflow.
@@ -68,12 +69,17 @@ def error_body(error: PortalError) -> dict[str, Any]:
     return {"error": error.message, **error.detail}
 
 
-async def refuse_oversized_body() -> None:
-    """413 for a write whose body is over the limit, also on routes that never read
-    their body (the resets), where the limit would otherwise not apply at all."""
+async def read_body_first() -> None:
+    """Read a write's whole body before anything else runs.
+
+    So a slow client holds no database connection while it trickles its body
+    in (connections are taken on first use, after this), and a body over the
+    limit is 413 also on routes that never read theirs (the resets).  Reading
+    enforces MAX_CONTENT_LENGTH (declared or streamed) and BODY_TIMEOUT (408);
+    the body stays cached for the route.
+    """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    # Reading enforces MAX_CONTENT_LENGTH (declared or streamed); the body stays cached.
     await request.get_data(cache=True)
 
 
@@ -90,7 +96,24 @@ async def json_body() -> dict[str, Any]:
         raise BadRequest("Request body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidInput("Request body must be a JSON object")
+    _refuse_unstorable(body)
     return body
+
+
+def _refuse_unstorable(value: Any, field: str | None = None) -> None:
+    """400 for a JSON string no database can store (NUL, a lone surrogate)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key, field)
+            _refuse_unstorable(item, field or str(key)[:50])
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_unstorable(item, field)
+    elif isinstance(value, str):
+        problem = unstorable_text(value)
+        if problem:
+            detail = {"field": field} if field else {}
+            raise BadRequest(f"Request body text {problem}", **detail)
 
 
 def _integer(body: dict[str, Any], name: str) -> int:

@@ -21,7 +21,7 @@ from tests.helpers.api import (
     review,
     total_items,
 )
-from tests.helpers.apps import TEST_CONFIG, api_client, connect, migrate_in_process
+from tests.helpers.apps import TEST_CONFIG, api_client, build_app, connect, migrate_in_process
 from tests.helpers.cli import CliRun, assert_clear_failure, cli_on, free_port, run_cli, run_cli_ok
 from tests.helpers.prototype import build_prototype_db, prototype_time_as_api
 from tests.helpers.rows import counters_and_recount, insert_session, insert_sessions, utc
@@ -57,6 +57,7 @@ __all__ = [
     "assert_session_item",
     "assert_word_item",
     "body_of",
+    "build_app",
     "build_prototype_db",
     "call",
     "cli_on",

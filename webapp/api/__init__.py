@@ -6,7 +6,6 @@ from quart import Blueprint, Quart, Response, request
 from quart.typing import ResponseTypes
 
 from ..security import add_cors_headers, allowed_cross_origin, check_api_origin
-from ..web import refuse_oversized_body
 
 PREFIX = "/api"
 api = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -15,7 +14,6 @@ api = Blueprint("api", __name__, url_prefix=PREFIX)
 @api.before_request
 async def refuse_cross_site_writes() -> None:
     check_api_origin()
-    await refuse_oversized_body()
 
 
 def is_api_path(path: str) -> bool:
