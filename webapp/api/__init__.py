@@ -49,4 +49,13 @@ def install_cors(app: Quart) -> None:
 
 
 # Route modules attach themselves to `api` on import.
-from . import activities, admin, dashboard, groups, openapi, sessions, words  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activities,
+    admin,
+    dashboard,
+    groups,
+    openapi,
+    sessions,
+    study_settings,
+    words,
+)

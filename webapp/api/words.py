@@ -8,9 +8,11 @@ from quart import request
 
 from ..errors import NotFound
 from ..japanese import clean_query, search_patterns
+from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
 from ..queries.word_search import RELEVANCE
+from ..services import progress
 from ..web import ID, conn
 from . import api
 
@@ -23,7 +25,13 @@ async def list_words() -> dict[str, Any]:
     sort = page.sort if request.args.get("sort") or not search else RELEVANCE
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=sort, order=page.order, search=search
+        db,
+        learner_id=current_learner_id(),
+        limit=page.limit,
+        offset=page.offset,
+        sort=sort,
+        order=page.order,
+        search=search,
     )
     total = await words.count_words(db, search=search)
     return {"items": items, "pagination": page.describe(total)}
@@ -32,11 +40,13 @@ async def list_words() -> dict[str, Any]:
 @api.get(f"/words/<{ID}:word_id>")
 async def show_word(word_id: int) -> dict[str, Any]:
     db = await conn()
-    word = await words.get_word(db, word_id)
+    learner_id = current_learner_id()
+    word = await words.get_word(db, word_id, learner_id=learner_id)
     if word is None:
         raise NotFound(f"Word {word_id} not found")
     return {
         **word,
         "stats": {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]},
         "groups": await words.list_word_groups(db, word_id),
+        "schedule": await progress.word_schedule(db, learner_id=learner_id, word_id=word_id),
     }

@@ -8,7 +8,8 @@ from quart import Response, flash, redirect, request
 from quart.typing import ResponseTypes
 
 from ..admin_auth import sign_in_allowed
-from ..errors import Forbidden, TooManyRequests, Unauthorized
+from ..errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from ..learner import current_learner_id
 from ..security import (
     admin_mode,
     end_admin_session,
@@ -17,7 +18,7 @@ from ..security import (
     signed_in,
     start_admin_session,
 )
-from ..services import resets
+from ..services import resets, study_settings
 from ..web import conn
 from . import pages
 from .rendering import THEME_COOKIE, THEMES, render_page
@@ -37,6 +38,9 @@ async def _settings_page(
         signed_in=signed_in(),
         errors=errors or {},
         values=values or {},
+        study=await study_settings.get_study_settings(
+            await conn(), learner_id=current_learner_id()
+        ),
     )
 
 
@@ -63,6 +67,22 @@ async def save_theme() -> ResponseTypes:
         secure=request.scheme == "https",
     )
     return response
+
+
+@pages.post("/settings/study")
+async def save_study_settings() -> ResponseTypes:
+    form = await request.form
+    given = {name: form.get(name, "") for name in ("new_words_per_day", "session_length")}
+    given["timezone"] = form.get("timezone", "")
+    try:
+        await study_settings.update_study_settings(
+            await conn(), learner_id=current_learner_id(), given=given
+        )
+    except InvalidInput as error:
+        field = str(error.detail.get("field", "new_words_per_day"))
+        return await _settings_page(status=422, errors={field: error.message}, values=given)
+    await flash("Study settings saved.", "success")
+    return redirect("/settings", 303)
 
 
 @pages.post("/settings/sign_in")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db import Conn
-from .common import WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
+from .common import LEARNER_JOIN, WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
 from .word_search import RELEVANCE, search_filter, search_rank
 
 WORD_SORTS = {
@@ -13,9 +13,11 @@ WORD_SORTS = {
     "japanese": "words.japanese",
     "romaji": "words.romaji",
     "english": "words.english",
-    "correct_count": "words.correct_count",
-    "wrong_count": "words.wrong_count",
+    # the current learner's counts (LEARNER_JOIN); a word never answered counts 0
+    "correct_count": "COALESCE(lw.correct_count, 0)",
+    "wrong_count": "COALESCE(lw.wrong_count, 0)",
 }
+_COUNT_SORTS = frozenset({"correct_count", "wrong_count"})
 # Within a session the counts are that session's, computed by the query itself.
 SESSION_WORD_SORTS = {
     **WORD_SORTS,
@@ -28,6 +30,7 @@ SESSION_WORD_SORTS = {
 async def list_words_page(
     conn: Conn,
     *,
+    learner_id: int,
     limit: int,
     offset: int,
     sort: str = "id",
@@ -37,9 +40,11 @@ async def list_words_page(
 ) -> list[dict[str, Any]]:
     join = ""
     where = "WHERE 1 = 1"
-    values: dict[str, Any] = {"limit": limit, "offset": offset}
+    values: dict[str, Any] = {"limit": limit, "offset": offset, "learner_id": learner_id}
+    if sort in _COUNT_SORTS:
+        join += f" {LEARNER_JOIN}"
     if group_id is not None:
-        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id"
+        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id " + join
         values["group_id"] = group_id
     filtering = ""
     if search:
@@ -57,7 +62,7 @@ async def list_words_page(
     # entries, not whole rows), then only those rows are read, so a deep page
     # costs about what the first one does.
     sql = (
-        f"SELECT {WORD_COLUMNS} FROM words JOIN ("
+        f"SELECT {WORD_COLUMNS} FROM words {LEARNER_JOIN} JOIN ("
         f" SELECT words.id{rank} FROM words {join} {where}{filtering}"
         f" {inner_ordering} LIMIT :limit OFFSET :offset"
         f") page ON page.id = words.id {ordering}"
@@ -87,10 +92,11 @@ async def count_words(
     return int(await conn.fetch_val(sql, values))
 
 
-async def get_word(conn: Conn, word_id: int) -> dict[str, Any] | None:
+async def get_word(conn: Conn, word_id: int, *, learner_id: int) -> dict[str, Any] | None:
+    """One word item with the learner's counts."""
     row = await conn.fetch_one(
-        f"SELECT {WORD_COLUMNS} FROM words WHERE words.id = :id",
-        {"id": word_id},
+        f"SELECT {WORD_COLUMNS} FROM words {LEARNER_JOIN} WHERE words.id = :id",
+        {"id": word_id, "learner_id": learner_id},
     )
     return None if row is None else word_item(row)
 
