@@ -37,12 +37,6 @@ async def test_a_loopback_link_says_it_works_only_here(client, host: str | None)
     assert "PUBLIC_URL" in hint[:600]
 
 
-async def test_a_public_host_gets_no_hint(client) -> None:
-    html = await _group_page(client, "portal.example.org")
-    assert _share_link(html) == "http://portal.example.org/groups/3"
-    assert HINT not in html
-
-
 async def test_public_url_set_builds_the_link_and_drops_the_hint(database_url) -> None:
     async with api_client(database_url, PUBLIC_URL="https://portal.example.org/") as client:
         html = await _group_page(client, "127.0.0.1:8000")
