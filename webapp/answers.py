@@ -133,10 +133,8 @@ def check_reading(expected_kana: str, typed: str) -> Check:
     if any(is_kanji(c) for c in text):
         return Check(Verdict.INVALID, "Type the reading in kana or romaji, not in kanji.")
     hiragana = jaconv.kata2hira(text)
-    if _HIRAGANA_ONLY.match(hiragana):
-        candidates = [hiragana]
-    else:
-        candidates = _romaji_candidates(hiragana)
+    is_kana_answer = bool(_HIRAGANA_ONLY.match(hiragana))
+    candidates = [hiragana] if is_kana_answer else _romaji_candidates(hiragana)
     if not candidates:
         return Check(Verdict.INVALID, "That is not romaji or kana: type the reading.")
     expected = fold_kana(_strip_marks(unicodedata.normalize("NFKC", expected_kana), set()))
@@ -202,9 +200,7 @@ def check_meaning(english: str, typed: str) -> Check:
     if answer in alternatives:
         return Check(Verdict.CORRECT)
     for alternative in alternatives:
-        if DamerauLevenshtein.distance(answer, alternative) <= _meaning_tolerance(
-            len(alternative)
-        ):
+        if DamerauLevenshtein.distance(answer, alternative) <= _meaning_tolerance(len(alternative)):
             return Check(Verdict.NEAR)
     return Check(Verdict.WRONG)
 
