@@ -9,6 +9,7 @@ from quart import Response, redirect, request
 from ..errors import NotFound
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions
+from ..queries.activities import BUILTIN_STUDY_PAGES
 from ..services import study
 from ..web import ID, conn, parse_id
 from . import pages
@@ -99,5 +100,5 @@ async def launch(activity_id: int) -> Response:
     created = await study.launch_session(db, group_id=group["id"], activity_id=activity_id)
     target = f"/study_sessions/{created['id']}"
     if activity["builtin"]:
-        target += "/flashcards"
+        target += "/" + BUILTIN_STUDY_PAGES[activity["activity_type"]]
     return redirect(target, 303)

@@ -10,6 +10,7 @@ from quart import Response, redirect, request
 from ..errors import InvalidInput, NotFound
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
+from ..queries.activities import BUILTIN_ACTIVITY_TYPES
 from ..services import flashcards, study
 from ..web import ID, conn, is_partial_request, parse_id
 from . import pages
@@ -41,7 +42,7 @@ async def list_sessions() -> Response:
 
 def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
     """The external app's address with the group and session, or None for built-ins."""
-    if session["activity_type"] == "flashcards" or not launch_url:
+    if session["activity_type"] in BUILTIN_ACTIVITY_TYPES or not launch_url:
         return None
     query = urlencode({"group_id": session["group_id"], "session_id": session["id"]})
     return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
