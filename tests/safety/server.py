@@ -184,3 +184,5 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill_hard()
             raise AssertionError(f"server did not stop on SIGTERM:\n{self.output()}") from None
+
+
