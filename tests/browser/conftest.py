@@ -141,7 +141,8 @@ class Portal:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 30) -> Portal:
-        self.port = free_port()
+        # A restarted server keeps its address, as a real one does after an outage.
+        self.port = self.port or free_port()
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET_KEY}
         for name in ("ADMIN_TOKEN", "PUBLIC_URL", "TRUST_PROXY"):
             env.pop(name, None)

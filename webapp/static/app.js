@@ -236,11 +236,14 @@
     });
   }
 
+  // Capture phase, and stopped here: htmx (listening on the form) never sees these.
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (form.matches("[data-undo-form]")) { e.preventDefault(); undo(form); return; }
-    if (!form.matches("[data-answer-form]")) return;
+    var isUndo = form.matches("[data-undo-form]");
+    if (!isUndo && !form.matches("[data-answer-form]")) return;
     e.preventDefault();
+    e.stopPropagation();
+    if (isUndo) { undo(form); return; }
     if (form.hasAttribute("data-sent")) return;  // a second Enter while the first is on its way
     send(queueForm(form, e.submitter));
   }, true);
