@@ -16,7 +16,7 @@ from typing import Any
 from tests.helpers import run_cli
 from webapp import create_app
 from webapp.db import Database
-from webapp.services import study
+from webapp.services import reviews, study
 
 
 async def make_history(url: str) -> None:
@@ -27,10 +27,12 @@ async def make_history(url: str) -> None:
         async with database.connection() as conn:
             await conn.execute("UPDATE learners SET timezone = 'Asia/Tokyo' WHERE id = 1")
             for n in range(12):
-                session = await study.launch_session(conn, group_id=1 + n % 4, activity_id=1)
+                session = await study.launch_session(
+                    conn, learner_id=1, group_id=1 + n % 4, activity_id=1
+                )
                 for k in range(n % 5 + 1):
-                    await study.record_review(
-                        conn, session_id=session["id"], word_id=1 + (n * 7 + k) % 60,
+                    await reviews.record_review(
+                        conn, learner_id=1, session_id=session["id"], word_id=1 + (n * 7 + k) % 60,
                         correct=(n + k) % 3 != 0,
                     )  # fmt: skip
     finally:

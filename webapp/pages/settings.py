@@ -8,9 +8,10 @@ from typing import Any
 
 from quart import Response, flash, redirect, request, session
 
-from ..errors import Forbidden
+from ..errors import Forbidden, InvalidInput
+from ..learner import current_learner_id
 from ..security import is_admin, require_admin, token_matches
-from ..services import resets
+from ..services import resets, study_settings
 from ..web import conn
 from . import pages
 from .rendering import THEME_COOKIE, THEMES, render_page
@@ -34,6 +35,9 @@ async def _settings_page(
         signed_in=bool(session.get("admin")),
         errors=errors or {},
         values=values or {},
+        study=await study_settings.get_study_settings(
+            await conn(), learner_id=current_learner_id()
+        ),
     )
 
 
@@ -60,6 +64,22 @@ async def save_theme() -> Response:
         secure=request.scheme == "https",
     )
     return response
+
+
+@pages.post("/settings/study")
+async def save_study_settings() -> Response:
+    form = await request.form
+    given = {name: form.get(name, "") for name in ("new_words_per_day", "session_length")}
+    given["timezone"] = form.get("timezone", "")
+    try:
+        await study_settings.update_study_settings(
+            await conn(), learner_id=current_learner_id(), given=given
+        )
+    except InvalidInput as error:
+        field = str(error.detail.get("field", "new_words_per_day"))
+        return await _settings_page(status=422, errors={field: error.message}, values=given)
+    await flash("Study settings saved.", "success")
+    return redirect("/settings", 303)
 
 
 def _too_many_attempts(address: str) -> bool:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from quart import Response, request
+from quart import Response, flash, redirect, request
 
 from ..answers import Asks, Check, Verdict, check_answer, expected_reading
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
+from ..learner import current_learner_id
 from ..queries import words
-from ..services import flashcards, study
-from ..web import ID, conn, parse_id
+from ..scheduling import Rating
+from ..services import dashboard, flashcards, reviews
+from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
 from .rendering import render_page
 from .sessions import _existing_session as existing_session
@@ -49,7 +51,12 @@ async def _render(
     message: str = "",
 ) -> Response:
     """The card: a question, or (with `checked`) the verdict on the word just answered."""
-    state = await flashcards.flashcard_state(await conn(), session)
+    db = await conn()
+    learner_id = current_learner_id()
+    zone = await dashboard.resolve_timezone(
+        db, None, settings().default_timezone, learner_id=learner_id
+    )
+    state = await flashcards.flashcard_state(db, learner_id=learner_id, session=session, zone=zone)
     card = checked["word"] if checked else state["card"]
     return await render_page(
         "typed.html",
@@ -80,7 +87,11 @@ async def typed_page(session_id: int) -> Response:
 
 async def _answered_word(form: Any) -> dict[str, Any]:
     word_id = parse_id(form.get("word_id", ""))
-    word = await words.get_word(await conn(), word_id) if word_id else None
+    word = (
+        await words.get_word(await conn(), word_id, learner_id=current_learner_id())
+        if word_id
+        else None
+    )
     if word is None:
         raise NotFound("That card does not exist.")
     return word
@@ -96,8 +107,16 @@ def _client_id(form: Any) -> str | None:
 async def _record(
     session_id: int, word: dict[str, Any], form: Any, *, correct: bool, answer: str
 ) -> None:
-    await study.record_review(
-        await conn(), session_id=session_id, word_id=word["id"], correct=correct
+    """Record through the one recording service, as flashcards do: right → Good, else Again."""
+    await reviews.record_review(
+        await conn(),
+        learner_id=current_learner_id(),
+        session_id=session_id,
+        word_id=word["id"],
+        correct=correct,
+        rating=int(Rating.Good if correct else Rating.Again),
+        client_id=_client_id(form),
+        answer=answer,
     )
 
 
@@ -134,3 +153,19 @@ async def settle_near_miss(session_id: int) -> Response:
     typed = form.get("answer", "")[:MAX_ANSWER_LENGTH]
     await _record(session_id, word, form, correct=raw_correct == "true", answer=typed)
     return await _render(await existing_session(session_id), _asks_arg(form.get("preferred")))
+
+
+@pages.post(f"/study_sessions/<{ID}:session_id>/typed/undo")
+async def undo_typed(session_id: int) -> Response:
+    """Take back the session's last answer; its card is asked again."""
+    await existing_session(session_id)
+    preferred = _asks_arg((await request.form).get("preferred"))
+    try:
+        await reviews.undo_last_review(
+            await conn(), learner_id=current_learner_id(), session_id=session_id
+        )
+    except Conflict:
+        await flash("Nothing to undo: this session has no answers left.", "error")
+    if is_partial_request():
+        return await _render(await existing_session(session_id), preferred)
+    return redirect(f"/study_sessions/{session_id}/typed?asks={preferred}", 303)
