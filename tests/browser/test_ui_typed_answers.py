@@ -58,39 +58,43 @@ async def test_a_typed_answer_session_by_keyboard_only(contexts, fresh_portal) -
         page, activity_id(fresh_portal, "Type the answer"), fresh_portal.ids["tiny_group"]
     )
     answer = page.get_by_label(re.compile("Type the reading"))
-    results: dict[str, str] = {}
-    for position in range(1, 5):
-        await expect(page.locator("#typed-card .progress-line")).to_contain_text(f"{position} / 4")
+    done = page.get_by_role("heading", name="Session complete")
+    outcomes: list[str] = []
+    for _ in range(8):  # 4 words, and the missed one comes back once
+        await expect(answer.or_(done)).to_be_visible()
+        if await done.is_visible():
+            break
         await expect(answer).to_be_focused()
         word = await front(page)
-        if position == 2:
-            await page.keyboard.type("nomu")  # another word: a miss
-            results[word] = "wrong"
-        elif word == "魚":
+        if not outcomes:
+            await page.keyboard.type("nomu")  # another word: a miss, asked again later
+            outcome = "wrong"
+        elif word == "魚" and "near" not in outcomes:
             await page.keyboard.type("sakano")  # one kana off: a near miss
-            results[word] = "near"
+            outcome = "near"
         else:
             await page.keyboard.type(ROMAJI[word])
-            results[word] = "right"
             # the input method shows kana while the learner types romaji
             await expect(answer).to_have_value(KANA[word])
+            outcome = "right"
+        outcomes.append(outcome)
         await page.keyboard.press("Enter")
         verdict = page.locator("#typed-card .verdict")
-        if results[word] == "near":
+        if outcome == "near":
             await expect(verdict).to_contain_text("Almost")
             await expect(page.get_by_role("button", name="Count it as a miss")).to_be_focused()
             await page.keyboard.press("Tab")
             await expect(page.get_by_role("button", name="I was right")).to_be_focused()
             await page.keyboard.press("Enter")
             continue
-        await expect(verdict).to_contain_text("Right" if results[word] == "right" else "Not this")
+        await expect(verdict).to_contain_text("Right" if outcome == "right" else "Not this")
         await expect(page.locator("#typed-card .answer")).to_contain_text(ROMAJI[word])
         await expect(page.get_by_role("link", name="Next card")).to_be_focused()
         await page.keyboard.press("Enter")
-    await expect(page.get_by_role("heading", name="Session complete")).to_be_visible()
-    right = sum(1 for r in results.values() if r in ("right", "near"))
-    await expect(page.locator(".summary-counts")).to_contain_text(f"✓ {right} right")
-    assert await session_counts(fresh_portal, session) == (right, 4 - right)
+    await expect(done).to_be_visible()
+    assert len(outcomes) == 5 and outcomes.count("wrong") == 1
+    await expect(page.locator(".summary-counts")).to_contain_text("✓ 4 right")
+    assert await session_counts(fresh_portal, session) == (4, 1)
 
 
 async def test_undo_by_key_brings_the_card_back(contexts, fresh_portal) -> None:
@@ -105,6 +109,7 @@ async def test_undo_by_key_brings_the_card_back(contexts, fresh_portal) -> None:
     assert await session_counts(fresh_portal, session) == (0, 1)
     await page.keyboard.press("u")  # focus is on Next, not in a text box
     await expect(page.locator("#typed-card .progress-line")).to_contain_text("1 / 4")
+    await expect(page.get_by_role("button", name="Undo last answer")).to_have_count(0)
     assert await front(page) == first
     assert await session_counts(fresh_portal, session) == (0, 0)
     await expect(page.get_by_label(re.compile("Type the reading"))).to_be_focused()
@@ -205,7 +210,7 @@ async def test_on_a_375_px_phone_the_whole_card_fits_and_words_never_break(
             "'#flashcard .progress-line').textContent.includes(n + ' /')",
             arg=len(seen) + 1,
         )
-    assert len(seen) == 20 and max(len(w) for w in seen) >= 5
+    assert "いただきます" in seen, "the long word that used to break is among the cards"
 
     await launch_by_keyboard(page, activity_id(fresh_portal, "Type the answer"), greetings)
     await fits(page, ["#typed-card .front", "#typed-answer", "#typed-card button[type=submit]"])
