@@ -185,8 +185,7 @@ async def one_line(page: Page, selector: str) -> bool:
 async def test_on_a_375_px_phone_the_whole_card_fits_and_words_never_break(
     contexts, fresh_portal
 ) -> None:
-    page, watcher = await contexts.page(fresh_portal, viewport=PHONE, has_touch=True)
-    watcher.expect_status(422, "/typed/check")  # "zzz" is asked again
+    page, _ = await contexts.page(fresh_portal, viewport=PHONE, has_touch=True)
     greetings = group_id(fresh_portal, "Greetings & Expressions")
     await launch_by_keyboard(page, activity_id(fresh_portal, "Flashcards"), greetings)
     seen = []
@@ -212,6 +211,11 @@ async def test_on_a_375_px_phone_the_whole_card_fits_and_words_never_break(
         )
     assert "いただきます" in seen, "the long word that used to break is among the cards"
 
+
+async def test_on_a_375_px_phone_the_typed_card_and_its_verdict_fit(contexts, fresh_portal) -> None:
+    page, watcher = await contexts.page(fresh_portal, viewport=PHONE, has_touch=True)
+    watcher.expect_status(422, "/typed/check")  # "zzz" is asked again
+    greetings = group_id(fresh_portal, "Greetings & Expressions")
     await launch_by_keyboard(page, activity_id(fresh_portal, "Type the answer"), greetings)
     await fits(page, ["#typed-card .front", "#typed-answer", "#typed-card button[type=submit]"])
     await page.keyboard.type("zzz")
