@@ -279,6 +279,12 @@
       input.setAttribute("data-client-made", "");
     });
     bindKana(root);
+    // The time zone field starts at the browser's zone until the learner picks one.
+    root.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+      var zone = "";
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { zone = ""; }
+      if (!input.value && zone) input.value = zone;
+    });
     if (history.length > 1) {
       root.querySelectorAll("[data-history-back]").forEach(function (b) { b.hidden = false; });
     }
