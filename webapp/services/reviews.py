@@ -94,8 +94,17 @@ async def record_review(
             await queue.append_again(
                 conn, session_id=session_id, word_id=word_id, review_id=review_id
             )
-        review = await reviews.get_review(conn, review_id)
-    assert review is not None
+    review = reviews.review_item(
+        {
+            "id": review_id,
+            "word_id": word_id,
+            "study_session_id": session_id,
+            "correct": correct,
+            "rating": chosen,
+            "client_id": client_id,
+            "created_at": now,
+        }
+    )
     return {"success": True, **review, "schedule": schedule_item(card, now)}, True
 
 
