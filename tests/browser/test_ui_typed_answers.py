@@ -226,3 +226,31 @@ async def test_on_a_375_px_phone_the_typed_card_and_its_verdict_fit(contexts, fr
     await expect(page.locator("#typed-card .verdict")).to_be_visible()
     await fits(page, ["#typed-card .verdict", "#typed-card .answer", "#typed-card .actions"])
     assert await one_line(page, "#typed-card .front span[lang=ja]")
+
+
+async def test_flashcards_keep_an_answer_through_an_outage_and_undo_by_key(
+    contexts, fresh_portal
+) -> None:
+    page, watcher = await contexts.page(fresh_portal)
+    session = await launch_by_keyboard(
+        page, activity_id(fresh_portal, "Flashcards"), fresh_portal.ids["tiny_group"]
+    )
+    position = page.locator("#flashcard .progress-line span[aria-hidden]")
+    await expect(position).to_have_text("1 / 4")
+    await page.keyboard.press("Space")
+    await expect(page.locator("#flashcard .answer")).to_be_visible()
+    fresh_portal.stop()
+    await page.keyboard.press("2")  # right
+    status = page.locator("[data-outbox-status]")
+    await expect(status).to_contain_text("not saved yet")
+    await expect(position).to_have_text("1 / 4")
+    fresh_portal.start()
+    await expect(position).to_have_text("2 / 4", timeout=40_000)
+    await expect(status).to_be_hidden()
+    assert await session_counts(fresh_portal, session) == (1, 0)
+    await page.keyboard.press("u")
+    await expect(position).to_have_text("1 / 4")
+    assert await session_counts(fresh_portal, session) == (0, 0)
+    assert watcher.failed_requests and all("/answer" in r for r in watcher.failed_requests)
+    watcher.failed_requests.clear()
+    watcher.console_errors.clear()
