@@ -75,6 +75,7 @@ async def _render(
         typed=typed,
         message=message,
         checked=checked,
+        zone=zone.key,
         **(state | {"card": card}),
     )
 
