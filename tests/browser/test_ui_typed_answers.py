@@ -254,3 +254,28 @@ async def test_flashcards_keep_an_answer_through_an_outage_and_undo_by_key(
     assert watcher.failed_requests and all("/answer" in r for r in watcher.failed_requests)
     watcher.failed_requests.clear()
     watcher.console_errors.clear()
+
+
+async def test_typed_answers_work_without_javascript(contexts, fresh_portal) -> None:
+    page, _ = await contexts.page(fresh_portal, java_script_enabled=False)
+    session = await launch_by_keyboard(
+        page, activity_id(fresh_portal, "Type the answer"), fresh_portal.ids["tiny_group"]
+    )
+    word = await front(page)
+    answer = page.get_by_label(re.compile("Type the reading"))
+    await answer.fill(ROMAJI[word].upper())  # plain romaji, no input method
+    await page.get_by_role("button", name="Check").click()
+    await expect(page.locator("#typed-card .verdict")).to_contain_text("Right")
+    assert await session_counts(fresh_portal, session) == (1, 0)
+    await page.get_by_role("button", name="Undo last answer").click()
+    await expect(page.locator("#typed-card .progress-line")).to_contain_text("1 / 4")
+    assert await front(page) == word
+    assert await session_counts(fresh_portal, session) == (0, 0)
+    await page.get_by_role("link", name="Ask the meaning instead").click()
+    await page.get_by_label(re.compile("Type the meaning")).fill(
+        next(e for j, _, _, e in TINY_WORDS if j == word).split(" (")[0]
+    )
+    await page.get_by_role("button", name="Check").click()
+    await expect(page.locator("#typed-card .verdict")).to_contain_text("Right")
+    await page.get_by_role("link", name="Next card").click()
+    await expect(page.get_by_label(re.compile("Type the meaning"))).to_be_visible()
