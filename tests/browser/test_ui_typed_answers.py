@@ -158,7 +158,7 @@ async def test_an_answer_sent_while_the_server_is_down_is_kept_and_sent_later(
     later = await context.new_page()
     await later.goto("/dashboard")  # any page of the portal sends what is waiting
     await later.wait_for_function(
-        "JSON.parse(localStorage.getItem('lang-portal-outbox-v1') || '[]').length === 0"
+        "() => JSON.parse(localStorage.getItem('lang-portal-outbox-v1') || '[]').length === 0"
     )
     assert await session_counts(fresh_portal, session) == (2, 0), "recorded once each"
     # The failed posts were the outage itself; nothing else failed.
