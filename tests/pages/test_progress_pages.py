@@ -78,3 +78,9 @@ async def test_the_word_page_shows_reading_next_review_and_recall_in_the_learner
     assert dd_after(html, "Reading") == right["kana"]
     dashboard = await (await client.get("/dashboard")).get_data(as_text=True)
     assert "Days in Asia/Tokyo." in dashboard and "Set your time zone" not in dashboard
+
+
+async def test_mastery_counts_known_words_not_words_seen(client) -> None:  # type: ignore[no-untyped-def]
+    await answer_two(client)
+    html = await (await client.get("/dashboard")).get_data(as_text=True)
+    assert "Mastery 0.0%" in html and "(0 known" in html, "two words seen once are not known"
