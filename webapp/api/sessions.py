@@ -11,7 +11,7 @@ from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import sessions, words
 from ..scheduling import RATINGS
-from ..services import dashboard, queue, reviews
+from ..services import queue, reviews
 from ..web import ID, conn, json_body, require_bool, settings
 from . import api
 
@@ -97,11 +97,12 @@ async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
 async def next_word(session_id: int) -> dict | Response:
     session = await _existing_session(session_id)
     db = await conn()
-    learner_id = current_learner_id()
-    zone = await dashboard.resolve_timezone(
-        db, None, settings().default_timezone, learner_id=learner_id
+    card = await queue.next_card(
+        db,
+        learner_id=current_learner_id(),
+        session=session,
+        default_timezone=settings().default_timezone,
     )
-    card = await queue.next_card(db, learner_id=learner_id, session=session, zone=zone)
     if card is None:
         return Response(status=204)
     return card

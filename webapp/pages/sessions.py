@@ -12,7 +12,7 @@ from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
 from ..queries.activities import BUILTIN_ACTIVITY_TYPES
-from ..services import dashboard, flashcards, reviews
+from ..services import flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
 from .rendering import PAGE_SIZE, render_page
@@ -83,11 +83,12 @@ async def show_session(session_id: int) -> Response:
 
 async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
     db = await conn()
-    learner_id = current_learner_id()
-    zone = await dashboard.resolve_timezone(
-        db, None, settings().default_timezone, learner_id=learner_id
+    state = await flashcards.flashcard_state(
+        db,
+        learner_id=current_learner_id(),
+        session=session,
+        default_timezone=settings().default_timezone,
     )
-    state = await flashcards.flashcard_state(db, learner_id=learner_id, session=session, zone=zone)
     return await render_page(
         "flashcards.html",
         {"flashcard": "_flashcard.html"},

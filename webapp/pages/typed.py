@@ -56,7 +56,9 @@ async def _render(
     zone = await dashboard.resolve_timezone(
         db, None, settings().default_timezone, learner_id=learner_id
     )
-    state = await flashcards.flashcard_state(db, learner_id=learner_id, session=session, zone=zone)
+    state = await flashcards.flashcard_state(
+        db, learner_id=learner_id, session=session, default_timezone=settings().default_timezone
+    )
     card = checked["word"] if checked else state["card"]
     return await render_page(
         "typed.html",
