@@ -120,7 +120,8 @@ class Portal:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 30) -> Portal:
-        self.port = free_port()
+        # A restarted server keeps its address, as a real one does after an outage.
+        self.port = self.port or free_port()
         # Local mode: the browser acts as the person who started the portal here.
         env = {
             **os.environ,

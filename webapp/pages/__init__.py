@@ -21,7 +21,16 @@ async def index() -> ResponseTypes:
 
 
 # Route modules attach themselves to `pages` on import.
-from . import activities, dashboard, groups, sessions, settings, words  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activities,
+    dashboard,
+    groups,
+    progress_views,
+    sessions,
+    settings,
+    typed,
+    words,
+)
 from .rendering import install_template_helpers  # noqa: E402
 
 install_template_helpers(pages)

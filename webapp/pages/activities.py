@@ -11,6 +11,7 @@ from ..errors import NotFound
 from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions
+from ..queries.activities import BUILTIN_STUDY_PAGES
 from ..services import study
 from ..web import ID, conn, parse_id
 from . import pages
@@ -112,5 +113,5 @@ async def launch(activity_id: int) -> ResponseTypes:
     )
     target = f"/study_sessions/{created['id']}"
     if activity["builtin"]:
-        target += "/flashcards"
+        target += "/" + BUILTIN_STUDY_PAGES[activity["activity_type"]]
     return redirect(target, 303)

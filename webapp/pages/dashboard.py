@@ -10,6 +10,7 @@ from ..learner import current_learner_id
 from ..services import dashboard
 from ..web import conn, settings
 from . import pages
+from .progress_views import due_card_context
 from .rendering import render_page
 
 CARDS = {
@@ -28,6 +29,7 @@ async def _dashboard_context() -> dict[str, Any]:
         "last_session": await dashboard.last_session(db, learner_id=current_learner_id()),
         "progress": await dashboard.study_progress(db, learner_id=current_learner_id()),
         "stats": await dashboard.quick_stats(db, zone, learner_id=current_learner_id()),
+        **await due_card_context(db),
     }
 
 

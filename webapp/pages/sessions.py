@@ -12,6 +12,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
+from ..queries.activities import BUILTIN_ACTIVITY_TYPES
 from ..services import flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
@@ -46,7 +47,7 @@ async def list_sessions() -> Response:
 
 def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
     """The external app's address with the group and session, or None for built-ins."""
-    if session["activity_type"] == "flashcards" or not launch_url:
+    if session["activity_type"] in BUILTIN_ACTIVITY_TYPES or not launch_url:
         return None
     query = urlencode({"group_id": session["group_id"], "session_id": session["id"]})
     return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"

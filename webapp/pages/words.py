@@ -13,6 +13,7 @@ from ..queries.word_search import RELEVANCE
 from ..services import progress
 from ..web import ID, conn
 from . import pages
+from .progress_views import learner_zone
 from .rendering import PAGE_SIZE, render_page
 
 
@@ -67,4 +68,5 @@ async def show_word(word_id: int) -> Response:
         nav="words",
         breadcrumbs=[("Words", "/words"), (word["japanese"], None)],
         word=word,
+        zone=(await learner_zone(db))[0].key,
     )

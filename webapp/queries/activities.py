@@ -8,7 +8,9 @@ from ..db import Conn
 from ..links import safe_link
 
 # Activity types the portal implements itself; any other type is an external app.
-BUILTIN_ACTIVITY_TYPES = frozenset({"flashcards"})
+BUILTIN_ACTIVITY_TYPES = frozenset({"flashcards", "typed"})
+# The page of a session of each built-in activity, under /study_sessions/<id>/.
+BUILTIN_STUDY_PAGES = {"flashcards": "flashcards", "typed": "typed"}
 _COLUMNS = "id, name, description, thumbnail_url, activity_type, launch_url"
 
 
