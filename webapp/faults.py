@@ -37,9 +37,10 @@ WRITE_FAULT_MEMORY_SECONDS = 60.0
 
 def _last_write_fault() -> dict[str, Any]:
     """This app's most recent failed write (when, why), for /health."""
-    return current_app.extensions.setdefault(
+    fault: dict[str, Any] = current_app.extensions.setdefault(
         "lang_portal_write_fault", {"at": -WRITE_FAULT_MEMORY_SECONDS, "reason": ""}
     )
+    return fault
 
 
 # --- input the databases cannot store ------------------------------------------
@@ -72,7 +73,8 @@ async def refuse_unstorable_input() -> None:
     """400 for a query string or form holding NUL or bytes that are not UTF-8."""
     _check_encoded(request.query_string, "address's query string")
     if request.mimetype == "application/x-www-form-urlencoded":
-        _check_encoded(await request.get_data(cache=True), "form")
+        body = await request.get_data(cache=True, as_text=False)
+        _check_encoded(body if isinstance(body, bytes) else body.encode(), "form")
 
 
 # --- writes that cannot happen -------------------------------------------------

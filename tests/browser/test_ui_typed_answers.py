@@ -9,8 +9,9 @@ import urllib.request
 from typing import Any
 
 import pytest
-from browser_helpers import TINY_WORDS
 from playwright.async_api import Page, expect
+
+from tests.helpers.browser import TINY_WORDS
 
 pytestmark = pytest.mark.browser
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from fsrs import Rating
 from quart import Response, flash, redirect, request
+from quart.typing import ResponseTypes
 
 from ..answers import Asks, Check, Verdict, check_answer, expected_reading
 from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id
 from ..queries import words
-from ..scheduling import Rating
 from ..services import dashboard, flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
@@ -159,7 +160,7 @@ async def settle_near_miss(session_id: int) -> Response:
 
 
 @pages.post(f"/study_sessions/<{ID}:session_id>/typed/undo")
-async def undo_typed(session_id: int) -> Response:
+async def undo_typed(session_id: int) -> ResponseTypes:
     """Take back the session's last answer; its card is asked again."""
     await existing_session(session_id)
     preferred = _asks_arg((await request.form).get("preferred"))
