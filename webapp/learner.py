@@ -1,16 +1,191 @@
 """Who the current request studies as: the one place that answers it.
 
 Every route that reads or writes a learner's history asks `current_learner_id()`
-and passes the id down explicitly (queries and services never guess). Until
-learner profiles exist every request is the default learner; profiles (tokens,
-cookies, DEFAULT_LEARNER) replace the body of `current_learner_id` only.
+and passes the id down explicitly (queries and services never guess).
+
+The learner is resolved once per request, before any route runs:
+1. `X-Learner-Token: lpl_…` (API clients, scripts);
+2. for one study session's own endpoints, that session's key (`X-Session-Key`
+   or `?session_key=`), which external study apps get on their launch link;
+3. the token in the signed session cookie (`HttpOnly; SameSite=Lax`), for pages;
+4. otherwise the default learner, as DEFAULT_LEARNER says: `local` (only a
+   request from this machine, the admin rule's test), `everyone`, or `nobody`.
+A token that is sent but unknown or revoked is a 401, never a fallback to the
+default learner: a script with a stale token must not write into someone
+else's history.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from quart import Quart, Response, g, request, session
+
+from .errors import PortalError
+from .security import is_local_request
 from .services import DEFAULT_LEARNER_ID
+from .services import learners as profiles
+from .web import add_vary, conn, settings
+
+TOKEN_HEADER = "X-Learner-Token"
+SESSION_KEY_HEADER = "X-Session-Key"
+SESSION_KEY_PARAM = "session_key"
+COOKIE_KEY = "learner_token"
+# The endpoints a session key opens: that one session's, under /api only.
+_SESSION_PATH = re.compile(r"^/api/study_sessions/(\d{1,10})(?:/|$)")
+
+
+class LearnerRequired(PortalError):
+    """No learner for a per-learner route (a hosted portal's visitor without a profile)."""
+
+    status = 401
+
+    def __init__(self, message: str | None = None, *, code: str = "learner_required") -> None:
+        super().__init__(
+            message
+            or "This needs a learner profile: create one with POST /api/learners and send its "
+            "token as X-Learner-Token (on the pages, type your name to start)",
+            code=code,
+        )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    learner_id: int | None
+    token_id: int | None = None
+    # "header", "session_key", "cookie" or "default"; None when there is no learner
+    source: str | None = None
+    problem: str | None = None
+
+
+def session_key(session_id: int) -> str:
+    """The key an external study app gets for one session.
+
+    Derived from SECRET_KEY (every worker and instance shares it), so there is
+    nothing to store and nothing a database backup could leak; 128 bits.
+    """
+    digest = hmac.new(
+        settings().secret_key.encode(), f"study-session:{session_id}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+def _sent_session_key() -> tuple[int, str] | None:
+    match = _SESSION_PATH.match(request.path)
+    key = request.headers.get(SESSION_KEY_HEADER) or request.args.get(SESSION_KEY_PARAM)
+    if not match or not key:
+        return None
+    return int(match.group(1)), key
+
+
+def _default_learner() -> Resolved:
+    mode = settings().default_learner
+    if mode == "everyone" or (mode == "local" and is_local_request()):
+        return Resolved(DEFAULT_LEARNER_ID, source="default")
+    return Resolved(None)
+
+
+async def resolve_learner() -> None:
+    """before_request: work out the request's learner once (a lookup only when a
+    credential was sent, so anonymous local requests cost nothing)."""
+    g.learner = await _resolve()
+
+
+async def _resolve() -> Resolved:
+    header = request.headers.get(TOKEN_HEADER, "").strip()
+    if header:
+        found = await profiles.learner_for_token(await conn(), header)
+        if found is None:
+            return Resolved(None, problem="token")
+        return Resolved(found["learner_id"], found["id"], "header")
+    sent_key = _sent_session_key()
+    if sent_key is not None:
+        session_id, key = sent_key
+        if hmac.compare_digest(key.encode(), session_key(session_id).encode()):
+            owner = await (await conn()).fetch_val(
+                "SELECT learner_id FROM study_sessions WHERE id = :id", {"id": session_id}
+            )
+            if owner is not None:
+                return Resolved(int(owner), source="session_key")
+    cookie_token = session.get(COOKIE_KEY)
+    if isinstance(cookie_token, str) and cookie_token:
+        found = await profiles.learner_for_token(await conn(), cookie_token)
+        if found is None:
+            return Resolved(None, problem="cookie")
+        return Resolved(found["learner_id"], found["id"], "cookie")
+    return _default_learner()
+
+
+def resolved() -> Resolved:
+    existing: Resolved | None = g.get("learner")
+    return existing if existing is not None else Resolved(None)
+
+
+def optional_learner_id() -> int | None:
+    """The learner if there is one (content pages show zero counts without one)."""
+    g.learner_used = True
+    current = resolved()
+    if current.problem:
+        current_learner_id()  # raises the refusal for a bad token
+    return current.learner_id
 
 
 def current_learner_id() -> int:
-    """The learner the current request acts for."""
-    return DEFAULT_LEARNER_ID
+    """The learner the current request acts for; 401 when there is none."""
+    g.learner_used = True
+    current = resolved()
+    if current.problem == "token":
+        raise LearnerRequired(
+            "The X-Learner-Token sent is unknown or was signed out: create a profile or use "
+            "a move code to get a new one",
+            code="learner_token_invalid",
+        )
+    if current.problem == "cookie":
+        # The cookie's profile was deleted or this device signed out: forget it.
+        session.pop(COOKIE_KEY, None)
+        raise LearnerRequired(
+            "This device was signed out of its profile: type your name, or use a move code",
+            code="learner_token_invalid",
+        )
+    if current.learner_id is None:
+        raise LearnerRequired()
+    return current.learner_id
+
+
+def current_token_id() -> int | None:
+    """The token this request came with (kept when signing out the other devices)."""
+    return resolved().token_id
+
+
+def remember_on_this_device(token: str) -> None:
+    """Pages: carry the learner's token in the signed session cookie from now on."""
+    session[COOKIE_KEY] = token
+    session.permanent = True
+
+
+def forget_on_this_device() -> None:
+    session.pop(COOKIE_KEY, None)
+
+
+def mark_private(response: Response) -> Response:
+    """A response that depends on the learner must not be shared by a cache."""
+    if g.get("learner_used"):
+        existing = response.headers.get("Cache-Control", "")
+        if "private" not in existing:
+            response.headers["Cache-Control"] = f"private, {existing}" if existing else "private"
+        add_vary(response, "Cookie", TOKEN_HEADER)
+    return response
+
+
+def install_learner_resolution(app: Quart) -> None:
+    @app.before_request
+    async def resolve() -> None:
+        if request.endpoint == "static" or request.path == "/health" or request.method == "OPTIONS":
+            return
+        await resolve_learner()
+
+    app.after_request(mark_private)
