@@ -171,6 +171,12 @@ def forget_on_this_device() -> None:
     session.pop(COOKIE_KEY, None)
 
 
+def move_url(code: str) -> str:
+    """The link that moves a profile to another device (PUBLIC_URL wins behind a proxy)."""
+    base = settings().public_url or request.host_url.rstrip("/")
+    return f"{base}/move/{code}"
+
+
 def mark_private(response: Response) -> Response:
     """A response that depends on the learner must not be shared by a cache."""
     if g.get("learner_used"):

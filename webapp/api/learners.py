@@ -8,7 +8,7 @@ from typing import Any
 from quart import Response, request
 
 from ..errors import NotFound
-from ..learner import current_learner_id, current_token_id
+from ..learner import current_learner_id, current_token_id, move_url
 from ..learner_limits import (
     count_move_code_failure,
     count_profile_creation,
@@ -19,13 +19,8 @@ from ..queries import learners as learner_queries
 from ..security import require_admin
 from ..services import DEFAULT_LEARNER_ID, learner_export
 from ..services import learners as profiles
-from ..web import ID, conn, json_body, settings
+from ..web import ID, conn, json_body
 from . import api
-
-
-def move_url(code: str) -> str:
-    base = settings().public_url or request.host_url.rstrip("/")
-    return f"{base}/move/{code}"
 
 
 def _code_body(issued: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections import defaultdict, deque
 from typing import Any
 
@@ -16,6 +17,7 @@ from . import pages
 from .rendering import THEME_COOKIE, THEMES, render_page
 
 CONFIRMATION = "reset me"
+TIMEZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
 THEME_MAX_AGE = 365 * 24 * 3600
 # Sign-in attempts allowed per client address per window (kept per worker process).
 SIGN_IN_ATTEMPTS = 5
@@ -23,9 +25,14 @@ SIGN_IN_WINDOW_SECONDS = 60
 _sign_in_attempts: dict[str, deque[float]] = defaultdict(deque)
 
 
-async def _settings_page(
-    status: int = 200, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+async def settings_page(
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
+    from .profiles import profile_context
+
     return await render_page(
         "settings.html",
         status=status,
@@ -34,7 +41,13 @@ async def _settings_page(
         signed_in=bool(session.get("admin")),
         errors=errors or {},
         values=values or {},
+        timezones=TIMEZONES,
+        **(await profile_context()),
+        **extra,
     )
+
+
+_settings_page = settings_page
 
 
 @pages.get("/settings")

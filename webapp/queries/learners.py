@@ -290,3 +290,7 @@ async def restore_default_learner(conn: Conn, learner_id: int) -> None:
         )
         await conn.execute("ALTER TABLE learner_tokens ALTER COLUMN id RESTART WITH 1")
         await conn.execute("ALTER TABLE learner_move_codes ALTER COLUMN id RESTART WITH 1")
+
+
+async def get_learner_name(conn: Conn, learner_id: int) -> str | None:
+    return await conn.fetch_val("SELECT name FROM learners WHERE id = :id", {"id": learner_id})
