@@ -71,7 +71,7 @@ async def test_a_taken_name_re_renders_the_card_with_the_advice(app):
 
 async def test_pages_needing_a_learner_ask_for_a_name_and_return_there(app):
     visitor = Visitor(app)
-    status, html = await visitor.text("/settings?x=1")
+    status, _ = await visitor.text("/settings?x=1")
     assert status == 200  # Settings itself works without a profile
     asked = await visitor.get("/learners/me/nothing")
     assert asked.status_code == 404
