@@ -22,6 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from quart import Quart
+from quart.testing import QuartClient
+
 from webapp import create_app
 from webapp.db import Conn, Database
 from webapp.queries.stats import fetch_counter_snapshot, recount_all
@@ -31,7 +34,11 @@ SEEDS = ROOT / "seeds"
 PAGE_SIZE = 100
 # The API's timestamps: ISO-8601 in UTC with a Z.
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-TEST_CONFIG = {"SECRET_KEY": "test-secret-key", "TESTING": True}
+# The tests act as the person who started the portal on their own machine (local mode);
+# the hosted refusals are tested with LOCAL_MODE=False.
+TEST_CONFIG = {"SECRET_KEY": "test-secret-key", "TESTING": True, "LOCAL_MODE": True}
+# The test client's requests come from this machine, as a browser at localhost would.
+LOOPBACK_CLIENT = ("127.0.0.1", 50000)
 
 WORD_ITEM_FIELDS = {"id", "japanese", "romaji", "english", "parts", "correct_count", "wrong_count"}
 SESSION_ITEM_FIELDS = {
@@ -245,10 +252,32 @@ def assert_session_item(item: dict[str, Any]) -> None:
 # --- apps on a database of the test's choosing ---------------------------------
 
 
+class LoopbackTestClient(QuartClient):
+    """Quart's test client with a loopback peer address.
+
+    Quart's own has no peer at all, which the portal treats like a unix socket
+    (a proxy), not like a browser on this machine.  `scope_base` still wins.
+    """
+
+    async def open(  # type: ignore[override]
+        self, path: str, *, scope_base: dict | None = None, **kwargs: Any
+    ) -> Any:
+        return await super().open(
+            path, scope_base={"client": LOOPBACK_CLIENT, **(scope_base or {})}, **kwargs
+        )
+
+
+def test_app_of(config: dict[str, Any]) -> Quart:
+    """The portal with the test settings (`config` on top), its test client on loopback."""
+    app = create_app({**TEST_CONFIG, **config})
+    app.test_client_class = LoopbackTestClient
+    return app
+
+
 @asynccontextmanager
 async def api_client(database_url: str, **config: Any) -> AsyncIterator[Any]:
     """A test client of an app on `database_url` with extra settings."""
-    app = create_app({"DATABASE_URL": database_url, **TEST_CONFIG, **config})
+    app = test_app_of({"DATABASE_URL": database_url, **config})
     async with app.test_app() as running:
         yield running.test_client()
 

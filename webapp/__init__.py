@@ -14,16 +14,20 @@ from typing import Any
 from quart import Quart, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from .admin_auth import verify_bearer
+from .clients import check_host
 from .compression import install_compression
 from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
+from .headers import ProxyAwareSessionInterface, add_security_headers
+from .hosting import warn_about_hosting
 from .observability import exit_on_bad_settings, init_observability
-from .security import ProxyAwareSessionInterface, add_security_headers
-from .web import error_body, release_request_connection
+from .web import error_body, read_body_first, release_request_connection
 
 log = logging.getLogger("webapp")
 MAX_BODY_BYTES = 16 * 1024
+BODY_TIMEOUT_SECONDS = 15
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Quart:
@@ -35,10 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
         raise
     app = Quart(__name__)
     init_observability(app)
+    warn_about_hosting(settings)
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        # A client that has not sent its whole body by then gets 408 (slow-client bound).
+        BODY_TIMEOUT=BODY_TIMEOUT_SECONDS,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(settings.public_url and settings.public_url.startswith("https")),
@@ -59,6 +66,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     async def disconnect_database() -> None:
         await database.disconnect()
 
+    # Order matters: the Host first, then the whole body (bounded in size and time)
+    # before anything takes a database connection, then the Bearer verdict.
+    app.before_request(check_host)
+    app.before_request(read_body_first)
+    app.before_request(verify_bearer)
     app.teardown_request(release_request_connection)
     _register_blueprints(app)
     _register_error_handlers(app)
@@ -100,7 +112,7 @@ def _register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(PortalError)
     async def portal_error(error: PortalError) -> Response:
-        return await respond(error.status, error_body(error))
+        return await respond(error.status, error_body(error), error.headers)
 
     @app.errorhandler(HTTPException)
     async def http_error(error: HTTPException) -> Response:

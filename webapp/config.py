@@ -7,6 +7,7 @@ misconfigured deployment fails at start-up rather than on the first request.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -38,6 +39,11 @@ class Settings:
     # Who a request without a learner token acts as: "local" (only this machine acts
     # as the default learner), "everyone" (a personal hosted portal), "nobody".
     default_learner: str = "local"
+    # Peers whose forwarding headers count when trust_proxy is on ("*": any peer).
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    # Started for one person on this machine (`make run`): see webapp.security.
+    local_mode: bool = False
+    secret_key_from_env: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -125,17 +131,48 @@ def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     """Return the key kept under instance/, creating it once.
 
     Every worker must share one key, or a CSRF token signed by one worker would
-    be rejected by the next; a file written once gives that without configuration.
+    be rejected by the next.  The key is written to a private temporary file and
+    linked into place (link fails when the name exists), so a worker starting at
+    the same moment sees either no file or the whole key, never an empty one.
     """
     path = instance_dir / "secret_key"
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(instance_dir)
+    if not path.exists():
+        temporary = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+                handle.flush()
+                os.fsync(handle.fileno())
+            # atomic, and never replaces the key another worker linked first
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"the secret key file {path} cannot be read ({type(error).__name__}): fix its "
+            "permissions, or delete it to have a new one made, or set SECRET_KEY"
+        ) from None
+    if len(key) < 32:
+        raise ConfigError(
+            f"the secret key file {path} is empty or too short: delete it to have a new one "
+            "made (signed-in users are signed out), or set SECRET_KEY"
+        )
+    return key
+
+
+def make_private_dir(directory: Path) -> None:
+    """Create `directory` (and missing parents) readable by the portal's user only."""
+    if not directory.exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _parse_addresses(raw: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in raw.split(",") if a.strip()) or ("127.0.0.1", "::1")
 
 
 def load_settings(
@@ -156,6 +193,7 @@ def load_settings(
     public_url = str(values.get("PUBLIC_URL") or "").rstrip("/") or None
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_URL must start with http:// or https://, got {public_url!r}")
+    secret_key_from_env = bool(values.get("SECRET_KEY"))
     secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key()
     return Settings(
         database_url=database_url,
@@ -168,5 +206,8 @@ def load_settings(
         allowed_origins=origins,
         trust_proxy=_parse_bool("TRUST_PROXY", str(values.get("TRUST_PROXY") or "")),
         default_learner=_parse_default_learner(str(values.get("DEFAULT_LEARNER") or "")),
+        forwarded_allow_ips=_parse_addresses(str(values.get("FORWARDED_ALLOW_IPS") or "")),
+        local_mode=_parse_bool("LOCAL_MODE", str(values.get("LOCAL_MODE") or "")),
+        secret_key_from_env=secret_key_from_env,
         testing=bool(values.get("TESTING", False)),
     )

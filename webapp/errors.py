@@ -12,6 +12,8 @@ class PortalError(Exception):
         super().__init__(message)
         self.message = message
         self.detail = detail
+        # Response headers that belong to the refusal (WWW-Authenticate, Retry-After).
+        self.headers: dict[str, str] = {}
 
 
 class NotFound(PortalError):
@@ -36,6 +38,30 @@ class Conflict(PortalError):
 
 class Forbidden(PortalError):
     status = 403
+
+
+class Unauthorized(PortalError):
+    """Credentials are needed (or the ones sent are wrong): asks for a Bearer token."""
+
+    status = 401
+
+    def __init__(self, message: str, **detail: object) -> None:
+        super().__init__(message, **detail)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="Lang Portal admin"'
+
+
+class TooManyRequests(PortalError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int, **detail: object) -> None:
+        super().__init__(message, retry_after=retry_after, **detail)
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class ServiceUnavailable(PortalError):
+    """The portal cannot do this right now (disk full, database read-only)."""
+
+    status = 503
 
 
 class UnsupportedMediaType(PortalError):

@@ -10,32 +10,10 @@ window ends.
 
 from __future__ import annotations
 
+from .clients import client_address
 from .db import Conn
-from .services.rate_limit import check_and_count
-
-try:  # TEMPORARY until the security branch lands these
-    from .clients import client_address
-    from .errors import TooManyRequests
-    from .services.rate_limit import peek
-except ImportError:
-    from quart import request
-
-    from .errors import PortalError
-
-    def client_address() -> str:
-        return request.remote_addr or "?"
-
-    class TooManyRequests(PortalError):  # type: ignore[no-redef]
-        status = 429
-
-        def __init__(self, message: str, retry_after: int, **detail: object) -> None:
-            super().__init__(message, retry_after=retry_after, **detail)
-
-    async def peek(conn, bucket, key, *, limit):  # type: ignore[no-untyped-def]
-        from .services.rate_limit import RateDecision
-
-        return RateDecision(allowed=True, retry_after=0)
-
+from .errors import TooManyRequests
+from .services.rate_limit import check_and_count, peek
 
 PROFILES_PER_WINDOW = 120
 PROFILE_WINDOW_SECONDS = 600

@@ -1,46 +1,74 @@
-"""Who may do what: the admin rule, CSRF, cross-site API refusals, CORS and headers.
+"""Who may do what: the one admin rule, CSRF, cross-site API refusals, CORS.
 
-Admin rule (resets now, authoring later): with ADMIN_TOKEN set, the API needs
-`Authorization: Bearer <token>` and the pages a signed-in session; without it
-only a client on this machine (a loopback address and no forwarding headers)
-may, so a portal put online without a token fails safe.
+The admin rule (resets now, authoring and class views later) fails closed:
+
+- ADMIN_TOKEN set: the API needs `Authorization: Bearer <token>`, the pages a
+  sign-in with it; a sign-in lasts while the token stays the same (the session
+  holds a fingerprint of the token, so changing ADMIN_TOKEN ends every one).
+- no ADMIN_TOKEN, started in local mode (LOCAL_MODE=1, what `make run` does):
+  only a request straight from this machine (webapp.clients.is_local_request).
+  A proxy on the same machine cannot be told apart from a local browser, which
+  is why a hosted start never gets this.
+- no ADMIN_TOKEN and not local mode: admin actions are off, and the refusal
+  says how to set the token.
+
+Guesses at the token are limited in webapp.admin_auth, which runs before the
+routes and leaves its verdict on the Bearer header in `g.admin_bearer`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+import time
 from urllib.parse import urlsplit
 
-from quart import Quart, Response, request, session
-from quart.sessions import SecureCookieSessionInterface
+from quart import Response, g, request, session
 
-from .errors import Forbidden
+from .clients import is_local_request
+from .errors import Forbidden, Unauthorized
+from .headers import is_https
 from .web import settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host")
-_LOOPBACK_PREFIXES = ("127.", "::1", "::ffff:127.")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-
-
-def is_local_request() -> bool:
-    """A client on this machine that did not come through a proxy."""
-    address = request.remote_addr or ""
-    # "<local>": no network peer at all (in-process test client, unix socket).
-    local_address = address == "<local>" or address.startswith(_LOOPBACK_PREFIXES)
-    return local_address and not any(request.headers.get(h) for h in _FORWARDING_HEADERS)
+ADMIN_SESSION_KEY = "admin"
+ADMIN_SINCE_KEY = "admin_since"
+# A sign-in is good for this long even when the token stays the same.
+ADMIN_SESSION_SECONDS = 12 * 3600
+TOKEN_HELP = (
+    "set the ADMIN_TOKEN environment variable to a long random secret (at least 12 "
+    "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`) "
+    "and restart; then send it as 'Authorization: Bearer <token>' or sign in on the "
+    "Settings page"
+)
 
 
 def admin_mode() -> str:
-    """'token' when ADMIN_TOKEN is set, else 'local' (this machine only)."""
-    return "token" if settings().admin_token else "local"
+    """'token' (ADMIN_TOKEN set), 'local' (local mode, this machine only) or 'off'."""
+    if settings().admin_token:
+        return "token"
+    return "local" if settings().local_mode else "off"
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(
+        a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass")
+    )
 
 
 def token_matches(candidate: str) -> bool:
+    """Constant-time comparison with ADMIN_TOKEN (False when none is set)."""
     expected = settings().admin_token or ""
-    return bool(expected) and hmac.compare_digest(candidate.encode(), expected.encode())
+    return bool(expected) and _same(candidate, expected)
+
+
+def token_fingerprint() -> str:
+    """Names the current ADMIN_TOKEN without revealing it (keyed with SECRET_KEY)."""
+    token = (settings().admin_token or "").encode()
+    return hmac.new(settings().secret_key.encode(), b"admin:" + token, hashlib.sha256).hexdigest()
 
 
 def bearer_token() -> str:
@@ -49,23 +77,54 @@ def bearer_token() -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def signed_in() -> bool:
+    """A sign-in made with the current token, not older than ADMIN_SESSION_SECONDS."""
+    held = session.get(ADMIN_SESSION_KEY)
+    since = session.get(ADMIN_SINCE_KEY)
+    if admin_mode() != "token" or not isinstance(held, str) or not isinstance(since, int | float):
+        return False
+    return _same(held, token_fingerprint()) and 0 <= time.time() - since < ADMIN_SESSION_SECONDS
+
+
+def start_admin_session() -> None:
+    """Sign in: a fresh session (nothing carried over from before) and a new CSRF token."""
+    session.clear()
+    session[ADMIN_SESSION_KEY] = token_fingerprint()
+    session[ADMIN_SINCE_KEY] = int(time.time())
+    rotate_csrf_token()
+
+
+def end_admin_session() -> None:
+    session.clear()
+    rotate_csrf_token()
+
+
 def is_admin() -> bool:
-    if admin_mode() == "token":
-        return token_matches(bearer_token()) or bool(session.get("admin"))
-    return is_local_request()
+    mode = admin_mode()
+    if mode == "token":
+        return g.get("admin_bearer") is True or signed_in()
+    return mode == "local" and is_local_request()
 
 
 def require_admin() -> None:
+    """Raise the admin refusal unless the request may act as admin (spec: Admin routes)."""
     if is_admin():
         return
-    if admin_mode() == "token":
-        raise Forbidden(
+    mode = admin_mode()
+    if mode == "token":
+        raise Unauthorized(
             "This action needs the admin token: send 'Authorization: Bearer <ADMIN_TOKEN>' "
-            "(or sign in on the Settings page)"
+            "or sign in on the Settings page"
+        )
+    if mode == "local":
+        raise Forbidden(
+            "This portal runs in local mode without an admin token: admin actions work only "
+            "from this machine, at http://localhost, not through a proxy. To allow them "
+            f"elsewhere, {TOKEN_HELP}"
         )
     raise Forbidden(
-        "This action is only allowed from the machine the portal runs on. "
-        "To allow it elsewhere, set the ADMIN_TOKEN environment variable and restart."
+        "Admin actions are turned off: this portal has no ADMIN_TOKEN. "
+        f"To turn them on, {TOKEN_HELP}"
     )
 
 
@@ -75,6 +134,8 @@ def _origin_of(url: str) -> str:
 
 
 def own_origins() -> set[str]:
+    # The Host is one of the portal's own: webapp.clients.check_host vouched for it
+    # (with PUBLIC_URL or local mode set; without either any Host is accepted).
     # Behind a trusted TLS proxy the browser's origin is https while the connection is not.
     schemes = {request.scheme, "https" if is_https() else request.scheme}
     origins = {f"{scheme}://{request.host}".lower() for scheme in schemes}
@@ -112,6 +173,11 @@ def add_cors_headers(response: Response) -> Response:
     return response
 
 
+def rotate_csrf_token() -> str:
+    session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return str(session[CSRF_FIELD])
+
+
 def csrf_token() -> str:
     token = session.get(CSRF_FIELD)
     if not token:
@@ -129,49 +195,7 @@ async def check_csrf() -> None:
     if not sent:
         form = await request.form
         sent = form.get(CSRF_FIELD, "")
-    if not expected or not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+    if not expected or not sent or not _same(sent, expected):
         raise Forbidden(
             "The form had expired or did not come from this site. Reload the page and try again."
         )
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "object-src 'none'"
-)
-
-
-def is_https() -> bool:
-    """Whether the browser reached the portal over HTTPS.
-
-    Behind a proxy that terminates TLS the connection itself is plain HTTP and
-    only `X-Forwarded-Proto` tells; anyone can send that header, so it counts
-    only with TRUST_PROXY set.  Without it a request carrying the header is
-    taken as plain HTTP, since a server's own proxy-header handling (uvicorn
-    --proxy-headers) may already have copied the untrusted value into the scheme.
-    """
-    forwarded = request.headers.get("X-Forwarded-Proto", "")
-    if forwarded:
-        if not settings().trust_proxy:
-            return False
-        return forwarded.split(",")[0].strip().lower() == "https"
-    return request.scheme == "https"
-
-
-class ProxyAwareSessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure when configured so, or when the request came over HTTPS."""
-
-    def get_cookie_secure(self, app: Quart) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or is_https()
-
-
-def add_security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if is_https():
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    return response

@@ -66,12 +66,17 @@ def error_body(error: PortalError) -> dict[str, Any]:
     return {"error": error.message, **error.detail}
 
 
-async def refuse_oversized_body() -> None:
-    """413 for a write whose body is over the limit, also on routes that never read
-    their body (the resets), where the limit would otherwise not apply at all."""
+async def read_body_first() -> None:
+    """Read a write's whole body before anything else runs.
+
+    So a slow client holds no database connection while it trickles its body
+    in (connections are taken on first use, after this), and a body over the
+    limit is 413 also on routes that never read theirs (the resets).  Reading
+    enforces MAX_CONTENT_LENGTH (declared or streamed) and BODY_TIMEOUT (408);
+    the body stays cached for the route.
+    """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    # Reading enforces MAX_CONTENT_LENGTH (declared or streamed); the body stays cached.
     await request.get_data(cache=True)
 
 

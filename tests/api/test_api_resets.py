@@ -128,31 +128,44 @@ async def test_full_reset_starts_ids_from_one_again(client):
 # --- the admin rule -----------------------------------------------------------------
 
 
-async def _refused(client, path: str, **kwargs: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _refused(client, path: str, status: int = 403, **kwargs: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     response = await client.post(path, **kwargs)
     body = await body_of(response)
-    assert response.status_code == 403, (path, kwargs, response.status_code, body)
-    assert_error_body(body, 403)
+    assert response.status_code == status, (path, kwargs, response.status_code, body)
+    assert_error_body(body, status)
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
     return body
 
 
-async def test_a_local_client_may_reset_without_a_token(client):
+async def test_in_local_mode_a_client_on_this_machine_may_reset_without_a_token(client):
     await _study(client)
     await post(client, "/api/reset_history")
     assert await _history_size(client) == 0
 
 
-async def test_a_forwarded_request_is_refused_and_told_about_admin_token(client):
+async def test_in_local_mode_anything_that_looks_like_a_proxy_is_refused(client):
+    """A proxy on this machine connects from loopback too: any forwarding header, a
+    unix-socket peer, or a Host that is not a loopback name gives it away."""
     await _study(client)
-    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
-        value = "for=198.51.100.7" if header == "Forwarded" else "198.51.100.7"
+    headers = [
+        {"X-Forwarded-For": "198.51.100.7"},
+        {"Forwarded": "for=198.51.100.7"},
+        {"X-Real-IP": "198.51.100.7"},
+        {"X-Forwarded-Proto": "https"},
+        {"CF-Connecting-IP": "198.51.100.7"},
+        {"Via": "1.1 proxy"},
+    ]
+    for extra in headers:
         for path in ("/api/reset_history", "/api/full_reset"):
-            body = await _refused(client, path, headers={header: value})
+            body = await _refused(client, path, headers=extra)
             assert "ADMIN_TOKEN" in body["error"]
+    body = await _refused(client, "/api/full_reset", scope_base={"client": None})
+    assert "ADMIN_TOKEN" in body["error"]
     assert await _history_size(client) == 1
 
 
-async def test_a_remote_client_is_refused(client):
+async def test_in_local_mode_a_remote_client_is_refused(client):
     await _study(client)
     for path in ("/api/reset_history", "/api/full_reset"):
         body = await _refused(client, path, scope_base=REMOTE)
@@ -160,15 +173,27 @@ async def test_a_remote_client_is_refused(client):
     assert await _history_size(client) == 1
 
 
+async def test_a_hosted_portal_without_a_token_refuses_admin_actions_even_from_loopback(
+    client, client_with
+):
+    """What a same-host proxy with a bare proxy_pass looks like: loopback, no headers."""
+    await _study(client)
+    hosted = await client_with(LOCAL_MODE=False)
+    for path in ("/api/reset_history", "/api/full_reset"):
+        body = await _refused(hosted, path)
+        assert "ADMIN_TOKEN" in body["error"] and "turned off" in body["error"]
+    assert await _history_size(client) == 1
+
+
 async def test_with_admin_token_set_a_reset_needs_the_bearer_token(client, client_with):
     await _study(client)
     guarded = await client_with(ADMIN_TOKEN=TOKEN)
-    await _refused(guarded, "/api/reset_history")  # local, but the token is now required
+    await _refused(guarded, "/api/reset_history", 401)  # local, but the token is now required
     await _refused(
-        guarded, "/api/reset_history", headers={"Authorization": "Bearer wrong-token-123"}
+        guarded, "/api/reset_history", 401, headers={"Authorization": "Bearer wrong-token-123"}
     )
-    await _refused(guarded, "/api/reset_history", headers={"Authorization": f"Basic {TOKEN}"})
-    await _refused(guarded, "/api/full_reset", headers={"Authorization": f"Bearer {TOKEN}x"})
+    await _refused(guarded, "/api/reset_history", 401, headers={"Authorization": f"Basic {TOKEN}"})
+    await _refused(guarded, "/api/full_reset", 401, headers={"Authorization": f"Bearer {TOKEN}x"})
     assert await _history_size(client) == 1
 
     await post(guarded, "/api/reset_history", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -177,8 +202,8 @@ async def test_with_admin_token_set_a_reset_needs_the_bearer_token(client, clien
 
 async def test_with_admin_token_a_remote_client_with_the_token_may_reset(client, client_with):
     await _study(client)
-    guarded = await client_with(ADMIN_TOKEN=TOKEN)
-    await _refused(guarded, "/api/reset_history", scope_base=REMOTE)
+    guarded = await client_with(ADMIN_TOKEN=TOKEN, LOCAL_MODE=False)
+    await _refused(guarded, "/api/reset_history", 401, scope_base=REMOTE)
     await post(
         guarded,
         "/api/reset_history",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from ..security import add_cors_headers, check_api_origin
-from ..web import refuse_oversized_body
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -13,7 +12,6 @@ api = Blueprint("api", __name__, url_prefix="/api")
 @api.before_request
 async def refuse_cross_site_writes() -> None:
     check_api_origin()
-    await refuse_oversized_body()
 
 
 @api.after_request

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import time
 import zoneinfo
-from collections import defaultdict, deque
 from typing import Any
 
-from quart import Response, flash, redirect, request, session
+from quart import Response, flash, redirect, request
 
-from ..errors import Forbidden
-from ..security import is_admin, require_admin, token_matches
+from ..admin_auth import sign_in_allowed
+from ..errors import Forbidden, TooManyRequests, Unauthorized
+from ..security import (
+    admin_mode,
+    end_admin_session,
+    is_admin,
+    require_admin,
+    signed_in,
+    start_admin_session,
+)
 from ..services import resets
 from ..web import conn
 from . import pages
@@ -19,10 +25,6 @@ from .rendering import THEME_COOKIE, THEMES, render_page
 CONFIRMATION = "reset me"
 TIMEZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
 THEME_MAX_AGE = 365 * 24 * 3600
-# Sign-in attempts allowed per client address per window (kept per worker process).
-SIGN_IN_ATTEMPTS = 5
-SIGN_IN_WINDOW_SECONDS = 60
-_sign_in_attempts: dict[str, deque[float]] = defaultdict(deque)
 
 
 async def settings_page(
@@ -38,7 +40,7 @@ async def settings_page(
         status=status,
         nav="settings",
         breadcrumbs=[("Settings", None)],
-        signed_in=bool(session.get("admin")),
+        signed_in=signed_in(),
         errors=errors or {},
         values=values or {},
         timezones=TIMEZONES,
@@ -75,26 +77,30 @@ async def save_theme() -> Response:
     return response
 
 
-def _too_many_attempts(address: str) -> bool:
-    now = time.monotonic()
-    attempts = _sign_in_attempts[address]
-    while attempts and now - attempts[0] > SIGN_IN_WINDOW_SECONDS:
-        attempts.popleft()
-    attempts.append(now)
-    return len(attempts) > SIGN_IN_ATTEMPTS
-
-
 @pages.post("/settings/sign_in")
 async def sign_in() -> Response:
     form = await request.form
-    if _too_many_attempts(request.remote_addr or "?"):
+    if admin_mode() != "token":
         return await _settings_page(
-            status=429, errors={"token": "Too many attempts: wait a minute and try again."}
+            status=422, errors={"token": "This portal has no admin token to sign in with."}
         )
-    if not token_matches(form.get("token", "")):
+    try:
+        right = await sign_in_allowed(form.get("token", ""))
+    except TooManyRequests as refusal:
+        response = await _settings_page(status=429, errors={"token": refusal.message})
+        response.headers.update(refusal.headers)
+        return response
+    if not right:
         return await _settings_page(status=422, errors={"token": "That is not the admin token."})
-    session["admin"] = True
+    start_admin_session()
     await flash("Signed in as admin.", "success")
+    return redirect("/settings", 303)
+
+
+@pages.post("/settings/sign_out")
+async def sign_out() -> Response:
+    end_admin_session()
+    await flash("Signed out.", "success")
     return redirect("/settings", 303)
 
 
@@ -110,8 +116,8 @@ async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
     if not is_admin():
         try:
             require_admin()
-        except Forbidden as refusal:
-            return await _settings_page(status=403, errors={form_key: refusal.message})
+        except (Forbidden, Unauthorized) as refusal:
+            return await _settings_page(status=refusal.status, errors={form_key: refusal.message})
     await action(await conn())
     await flash(done, "success")
     return redirect("/settings", 303)

@@ -44,3 +44,12 @@ async def delete_expired(conn: Conn, bucket: str, now: int, longest_window: int)
         " AND window_start + window_seconds <= :now",
         {"bucket": bucket, "started_before": now - longest_window + 1, "now": now},
     )
+
+
+async def get_window(conn: Conn, bucket: str, key: str) -> dict[str, int] | None:
+    row = await conn.fetch_one(
+        "SELECT hits, window_start, window_seconds FROM rate_limits"
+        " WHERE bucket = :bucket AND key = :key",
+        {"bucket": bucket, "key": key},
+    )
+    return None if row is None else {name: int(value) for name, value in row.items()}

@@ -63,3 +63,26 @@ async def check_and_count(
         return RateDecision(allowed=True, retry_after=0, hits=hits)
     retry_after = max(1, math.ceil(window_start + window_seconds - now_seconds))
     return RateDecision(allowed=False, retry_after=retry_after, hits=hits)
+
+
+async def peek(
+    conn: Conn,
+    bucket: str,
+    key: str,
+    *,
+    limit: int,
+    now: datetime | None = None,
+) -> RateDecision:
+    """Whether the next attempt would be allowed, without counting one.
+
+    For limits on failures only (a correct admin token is never counted): look
+    first, refuse without trying while over the limit, and count the failures.
+    """
+    now_seconds = (now or utc_now()).astimezone(UTC).timestamp()
+    window = await rate_limits.get_window(conn, bucket, stored_key(key))
+    if window is None or window["window_start"] + window["window_seconds"] <= now_seconds:
+        return RateDecision(allowed=True, retry_after=0, hits=0)
+    if window["hits"] < limit:
+        return RateDecision(allowed=True, retry_after=0, hits=window["hits"])
+    retry_after = max(1, math.ceil(window["window_start"] + window["window_seconds"] - now_seconds))
+    return RateDecision(allowed=False, retry_after=retry_after, hits=window["hits"])
