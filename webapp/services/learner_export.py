@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from ..db import Conn, to_api_timestamp, utc_now
+from ..errors import PortalError
 from ..queries import learners as q
 from . import learners as profiles
 
@@ -20,3 +24,14 @@ async def export_learner(conn: Conn, learner_id: int) -> dict[str, Any]:
         "study_sessions": await q.list_learner_sessions(conn, learner_id),
         "reviews": await q.list_learner_reviews(conn, learner_id),
     }
+
+
+def write_document(document: dict[str, Any], path: Path) -> None:
+    """Write atomically: a failed export leaves no half-written file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise PortalError(f"cannot write {path}: {error}") from None
