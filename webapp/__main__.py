@@ -16,7 +16,16 @@ from .config import ConfigError, load_settings
 from .db import Conn, Database, DatabaseUnavailable, sqlite_path
 from .errors import PortalError
 from .migrations import migrate, pending
-from .services import backup, importer, learner_export, learners, resets, seeding, transfer
+from .services import (
+    backup,
+    importer,
+    learner_export,
+    learners,
+    reschedule,
+    resets,
+    seeding,
+    transfer,
+)
 
 Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
@@ -31,6 +40,28 @@ async def cmd_migrate(conn: Conn, args: argparse.Namespace) -> None:
     for migration in applied:
         print(f"  applied {migration.version}_{migration.name}")
     print(f"✓ migrations up to date ({len(applied)} applied now)")
+    if any(migration.name == "study_engine" for migration in applied):
+        # the history from before the scheduler gets its cards
+        report = await reschedule.reschedule(conn, progress=print)
+        print(f"✓ study schedule built: {report.cards:,} cards")
+
+
+async def cmd_reschedule(conn: Conn, args: argparse.Namespace) -> None:
+    await _require_schema(conn)
+    verb = "checking" if args.check else "rebuilding"
+    print(f"{verb} the study schedule from the review history …")
+    report = await reschedule.reschedule(conn, check=args.check, progress=print)
+    for line in report.differences[:20]:
+        print(f"  differs: {line}")
+    if args.check:
+        if report.differences:
+            raise PortalError(
+                f"{len(report.differences):,} of {report.cards:,} cards differ from the replay; "
+                "run 'python -m webapp reschedule' to rebuild them"
+            )
+        print(f"✓ {report.cards:,} cards equal the replay of the history")
+    else:
+        print(f"✓ {report.cards:,} cards replayed, {len(report.differences):,} rewritten")
 
 
 async def cmd_seed(conn: Conn, args: argparse.Namespace) -> None:
@@ -151,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--replace", action="store_true", help="delete the portal's current content first"
     )
+    resched = commands.add_parser(
+        "reschedule", help="rebuild every study card by replaying the review history"
+    )
+    resched.add_argument(
+        "--check", action="store_true", help="only compare; exit 1 if any card differs"
+    )
     copy = commands.add_parser("backup", help="copy the live SQLite database safely")
     copy.add_argument("path", help="file to write the copy to")
     return parser
@@ -164,6 +201,7 @@ COMMANDS: dict[str, Command] = {
     "import-seed-db": cmd_import_seed_db,
     "export": cmd_export,
     "import": cmd_import,
+    "reschedule": cmd_reschedule,
 }
 
 

@@ -14,7 +14,7 @@ import functools
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,8 +39,22 @@ class DatabaseUnavailable(RuntimeError):
     """The database could not be reached or opened; the message says why."""
 
 
+_clock: Callable[[], datetime] | None = None
+
+
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The server's clock (aware UTC); every write that stores a time reads it here."""
+    return _clock() if _clock is not None else datetime.now(UTC)
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Replace the server's clock (tests simulate days and weeks with it); None restores it.
+
+    The clock must return aware datetimes; it is process-wide, so only tests and
+    the benchmark's simulations set it.
+    """
+    global _clock
+    _clock = clock
 
 
 def format_timestamp(value: datetime) -> str:

@@ -22,6 +22,8 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from quart import Quart, Response, g, request, session
 
@@ -72,6 +74,21 @@ def session_key(session_id: int) -> str:
         settings().secret_key.encode(), f"study-session:{session_id}".encode(), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
+    """An external app's address with the group, the session and the session's key
+    (what lets the app post that session's answers); None for built-in activities."""
+    if session["activity_type"] == "flashcards" or not launch_url:
+        return None
+    query = urlencode(
+        {
+            "group_id": session["group_id"],
+            "session_id": session["id"],
+            SESSION_KEY_PARAM: session_key(int(session["id"])),
+        }
+    )
+    return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
 
 
 def _sent_session_key() -> tuple[int, str] | None:
@@ -125,13 +142,18 @@ def resolved() -> Resolved:
     return existing if existing is not None else Resolved(None)
 
 
-def optional_learner_id() -> int | None:
-    """The learner if there is one (content pages show zero counts without one)."""
+NO_LEARNER_ID = 0  # matches no learner's rows: every count is zero
+
+
+def viewer_learner_id() -> int:
+    """Whose counts a public content page or list shows (words, groups, activities):
+    the current learner, or NO_LEARNER_ID for a visitor without a profile, who sees
+    the content with zero counts.  A token that is sent but bad is still refused."""
     g.learner_used = True
     current = resolved()
     if current.problem:
-        current_learner_id()  # raises the refusal for a bad token
-    return current.learner_id
+        return current_learner_id()  # raises the refusal
+    return NO_LEARNER_ID if current.learner_id is None else current.learner_id
 
 
 def current_learner_id() -> int:

@@ -189,7 +189,9 @@ async def test_flashcards_answer_without_javascript_records_reviews(client) -> N
     session = await (await client.get(f"/api/study_sessions/{session_id}")).get_json()
     assert (session["review_items_count"], session["correct_count"]) == (3, 2)
     html = await (await client.get(location)).get_data(as_text=True)
-    assert "4 / 20" in html
+    # a new learner's session: the daily allowance of 10 new words, plus the
+    # wrong answer's word once more at the end
+    assert "4 / 11" in html
 
 
 async def test_flashcard_answer_by_htmx_swaps_in_the_next_card(client) -> None:  # type: ignore[no-untyped-def]
@@ -204,16 +206,18 @@ async def test_flashcard_answer_by_htmx_swaps_in_the_next_card(client) -> None: 
     )
     fragment = await response.get_data(as_text=True)
     assert response.status_code == 200
-    assert fragment.lstrip().startswith('<section id="flashcard"') and "2 / 20" in fragment
+    assert fragment.lstrip().startswith('<section id="flashcard"') and "2 / 10" in fragment
 
 
 async def test_a_finished_session_shows_the_summary_with_missed_words(client) -> None:  # type: ignore[no-untyped-def]
     location = await launch_flashcards(client, group_id=3)
     token = await csrf_token(client)
     missed = None
-    for index in range(20):
+    shown = []
+    for index in range(11):  # 10 new words, then the missed one again
         html = await (await client.get(location)).get_data(as_text=True)
         word_id = re.search(r'name="reveal" value="(\d+)"', html).group(1)
+        shown.append(word_id)
         if index == 0:
             missed = word_id
         correct = "false" if index == 0 else "true"
@@ -221,8 +225,9 @@ async def test_a_finished_session_shows_the_summary_with_missed_words(client) ->
             f"{location}/answer", form={"word_id": word_id, "correct": correct, "csrf_token": token}
         )
     html = await (await client.get(location)).get_data(as_text=True)
+    assert shown[-1] == missed, "the word answered wrong came back at the end"
     assert "Session complete" in html
-    assert "✓ 19 right" in html and "✗ 1 wrong" in html
+    assert "✓ 10 right" in html and "✗ 1 wrong" in html
     assert f'href="/words/{missed}"' in html
 
 

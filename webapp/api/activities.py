@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from quart import request
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
+from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions
 from ..services import study
@@ -41,9 +42,9 @@ async def list_activity_sessions(activity_id: int) -> dict:
         raise NotFound(f"Study activity {activity_id} not found")
     filters = {"study_activity_id": activity_id}
     items = await sessions.list_sessions_page(
-        db, limit=page.limit, offset=page.offset, filters=filters
+        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset, filters=filters
     )
-    total = await sessions.count_sessions(db, filters=filters)
+    total = await sessions.count_sessions(db, learner_id=current_learner_id(), filters=filters)
     return {"items": items, "pagination": page.describe(total)}
 
 
@@ -53,5 +54,22 @@ async def launch_session() -> tuple[dict, int]:
     body = await json_body()
     group_id = require_int(body, "group_id")
     activity_id = require_int(body, "study_activity_id")
-    created = await study.launch_session(await conn(), group_id=group_id, activity_id=activity_id)
+    mode = body.get("mode", "scheduled")
+    if not isinstance(mode, str):
+        raise InvalidInput("'mode' must be a string", field="mode")
+    created = await study.launch_session(
+        await conn(),
+        learner_id=current_learner_id(),
+        group_id=group_id,
+        activity_id=activity_id,
+        mode=mode,
+    )
+    activity = await activities.get_activity(await conn(), activity_id)
+    launch = external_launch_url(
+        {**created, "activity_type": activity["activity_type"] if activity else "flashcards"},
+        activity["launch_url"] if activity else None,
+    )
+    if launch is not None:
+        # where to send the learner: the external app, with this session's key
+        created["launch_url"] = launch
     return created, 201

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from ..errors import NotFound
-from ..services import dashboard
+from ..learner import current_learner_id
+from ..services import dashboard, progress
 from ..web import conn, settings, timezone_arg
 from . import api
 
 
 @api.get("/dashboard/last_study_session")
 async def last_study_session() -> dict:
-    session = await dashboard.last_session(await conn())
+    session = await dashboard.last_session(await conn(), learner_id=current_learner_id())
     if session is None:
         raise NotFound("No study sessions yet: launch a study activity to start one")
     return session
@@ -18,12 +19,25 @@ async def last_study_session() -> dict:
 
 @api.get("/dashboard/study_progress")
 async def study_progress() -> dict:
-    return await dashboard.study_progress(await conn())
+    return await dashboard.study_progress(await conn(), learner_id=current_learner_id())
 
 
 @api.get("/dashboard/quick_stats")
 @api.get("/dashboard/quick-stats")
 async def quick_stats() -> dict:
     db = await conn()
-    zone = await dashboard.resolve_timezone(db, timezone_arg(), settings().default_timezone)
-    return await dashboard.quick_stats(db, zone)
+    zone = await dashboard.resolve_timezone(
+        db, timezone_arg(), settings().default_timezone, learner_id=current_learner_id()
+    )
+    return await dashboard.quick_stats(db, zone, learner_id=current_learner_id())
+
+
+@api.get("/dashboard/due")
+async def due() -> dict:
+    """Due now, due today, known words and the 7-day forecast, in the learner's zone."""
+    db = await conn()
+    learner_id = current_learner_id()
+    zone = await dashboard.resolve_timezone(
+        db, timezone_arg(), settings().default_timezone, learner_id=learner_id
+    )
+    return await progress.due_summary(db, learner_id=learner_id, zone=zone)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from quart import request
 
 from ..errors import NotFound
+from ..learner import current_learner_id, viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import groups, sessions, words
 from ..web import ID, conn
@@ -48,6 +49,7 @@ async def list_group_words(group_id: int) -> dict:
     db = await conn()
     items = await words.list_words_page(
         db,
+        learner_id=viewer_learner_id(),
         limit=page.limit,
         offset=page.offset,
         sort=page.sort,
@@ -65,7 +67,7 @@ async def list_group_sessions(group_id: int) -> dict:
     db = await conn()
     filters = {"group_id": group_id}
     items = await sessions.list_sessions_page(
-        db, limit=page.limit, offset=page.offset, filters=filters
+        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset, filters=filters
     )
-    total = await sessions.count_sessions(db, filters=filters)
+    total = await sessions.count_sessions(db, learner_id=current_learner_id(), filters=filters)
     return {"items": items, "pagination": page.describe(total)}

@@ -1,20 +1,28 @@
-"""Study sessions: list, show, the words reviewed, and posting a review."""
+"""Study sessions: list, show, the words reviewed, the queue, answers and undo."""
 
 from __future__ import annotations
 
-from quart import request
+from typing import Any
 
-from ..errors import NotFound
+from quart import Response, request
+
+from ..errors import InvalidInput, NotFound
+from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import sessions, words
-from ..services import study
-from ..web import ID, conn, json_body, require_bool
+from ..scheduling import RATINGS
+from ..services import dashboard, queue, reviews
+from ..web import ID, conn, json_body, require_bool, settings
 from . import api
 
+CLIENT_ID_MAX = 64
+ANSWER_MAX = 500
 
-async def _existing_session(session_id: int) -> dict:
+
+async def _existing_session(session_id: int) -> dict[str, Any]:
+    """The session, if it is the current learner's (anyone else's is a 404)."""
     session = await sessions.get_session(await conn(), session_id)
-    if session is None:
+    if session is None or session["learner_id"] != current_learner_id():
         raise NotFound(f"Study session {session_id} not found")
     return session
 
@@ -23,8 +31,12 @@ async def _existing_session(session_id: int) -> dict:
 async def list_sessions() -> dict:
     page = parse_page_request(request.args)
     db = await conn()
-    items = await sessions.list_sessions_page(db, limit=page.limit, offset=page.offset)
-    return {"items": items, "pagination": page.describe(await sessions.count_sessions(db))}
+    learner_id = current_learner_id()
+    items = await sessions.list_sessions_page(
+        db, learner_id=learner_id, limit=page.limit, offset=page.offset
+    )
+    total = await sessions.count_sessions(db, learner_id=learner_id)
+    return {"items": items, "pagination": page.describe(total)}
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
@@ -44,11 +56,60 @@ async def list_session_words(session_id: int) -> dict:
     return {"items": items, "pagination": page.describe(total)}
 
 
+def _optional_text(body: dict[str, Any], name: str, limit: int) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"'{name}' must be a non-empty string", field=name)
+    if len(value) > limit:
+        raise InvalidInput(f"'{name}' must be at most {limit} characters", field=name)
+    return value
+
+
+def _optional_rating(body: dict[str, Any]) -> int | None:
+    value = body.get("rating")
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.lower() not in RATINGS:
+        raise InvalidInput("'rating' must be one of again, hard, good, easy", field="rating")
+    return int(RATINGS[value.lower()])
+
+
 @api.post(f"/study_sessions/<{ID}:session_id>/words/<{ID}:word_id>/review")
 async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
     body = await json_body()
     correct = require_bool(body, "correct")
-    result = await study.record_review(
-        await conn(), session_id=session_id, word_id=word_id, correct=correct
+    result, created = await reviews.record_review(
+        await conn(),
+        learner_id=current_learner_id(),
+        session_id=session_id,
+        word_id=word_id,
+        correct=correct,
+        rating=_optional_rating(body),
+        client_id=_optional_text(body, "client_id", CLIENT_ID_MAX),
+        answer=_optional_text(body, "answer", ANSWER_MAX),
     )
-    return result, 201
+    return result, 201 if created else 200
+
+
+@api.get(f"/study_sessions/<{ID}:session_id>/next")
+async def next_word(session_id: int) -> dict | Response:
+    session = await _existing_session(session_id)
+    db = await conn()
+    learner_id = current_learner_id()
+    zone = await dashboard.resolve_timezone(
+        db, None, settings().default_timezone, learner_id=learner_id
+    )
+    card = await queue.next_card(db, learner_id=learner_id, session=session, zone=zone)
+    if card is None:
+        return Response(status=204)
+    return card
+
+
+@api.post(f"/study_sessions/<{ID}:session_id>/undo")
+async def undo(session_id: int) -> dict:
+    await _existing_session(session_id)
+    return await reviews.undo_last_review(
+        await conn(), learner_id=current_learner_id(), session_id=session_id
+    )

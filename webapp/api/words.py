@@ -5,8 +5,10 @@ from __future__ import annotations
 from quart import request
 
 from ..errors import NotFound
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
+from ..services import progress
 from ..web import ID, conn
 from . import api
 
@@ -16,7 +18,12 @@ async def list_words() -> dict:
     page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order
+        db,
+        learner_id=viewer_learner_id(),
+        limit=page.limit,
+        offset=page.offset,
+        sort=page.sort,
+        order=page.order,
     )
     return {"items": items, "pagination": page.describe(await words.count_words(db))}
 
@@ -24,11 +31,13 @@ async def list_words() -> dict:
 @api.get(f"/words/<{ID}:word_id>")
 async def show_word(word_id: int) -> dict:
     db = await conn()
-    word = await words.get_word(db, word_id)
+    learner_id = viewer_learner_id()
+    word = await words.get_word(db, word_id, learner_id=learner_id)
     if word is None:
         raise NotFound(f"Word {word_id} not found")
     return {
         **word,
         "stats": {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]},
         "groups": await words.list_word_groups(db, word_id),
+        "schedule": await progress.word_schedule(db, learner_id=learner_id, word_id=word_id),
     }

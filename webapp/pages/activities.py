@@ -7,6 +7,7 @@ from typing import Any
 from quart import Response, redirect, request
 
 from ..errors import NotFound
+from ..learner import current_learner_id, viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions
 from ..services import study
@@ -41,7 +42,7 @@ async def show_activity(activity_id: int) -> Response:
     filters = {"study_activity_id": activity_id}
     db = await conn()
     items = await sessions.list_sessions_page(
-        db, limit=page.limit, offset=page.offset, filters=filters
+        db, learner_id=viewer_learner_id(), limit=page.limit, offset=page.offset, filters=filters
     )
     return await render_page(
         "study_activity.html",
@@ -50,7 +51,9 @@ async def show_activity(activity_id: int) -> Response:
         breadcrumbs=[("Study Activities", "/study_activities"), (activity["name"], None)],
         activity=activity,
         sessions=items,
-        page=page.describe(await sessions.count_sessions(db, filters=filters)),
+        page=page.describe(
+            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
+        ),
         table_id="activity-sessions",
         base_url=f"/study_activities/{activity_id}",
         show_activity=False,
@@ -96,7 +99,16 @@ async def launch(activity_id: int) -> Response:
     if group is None:
         message = "Choose a word group to study." if not raw else "That word group does not exist."
         return await _launch_form(activity, raw or None, {"group_id": message}, status=422)
-    created = await study.launch_session(db, group_id=group["id"], activity_id=activity_id)
+    mode = form.get("mode", "scheduled")
+    if mode not in study.QUEUE_MODES:
+        mode = "scheduled"
+    created = await study.launch_session(
+        db,
+        learner_id=current_learner_id(),
+        group_id=group["id"],
+        activity_id=activity_id,
+        mode=mode,
+    )
     target = f"/study_sessions/{created['id']}"
     if activity["builtin"]:
         target += "/flashcards"

@@ -6,6 +6,7 @@ from typing import Any
 
 from quart import Response
 
+from ..learner import current_learner_id
 from ..services import dashboard
 from ..web import conn, settings
 from . import pages
@@ -20,11 +21,13 @@ CARDS = {
 
 async def _dashboard_context() -> dict[str, Any]:
     db = await conn()
-    zone = await dashboard.resolve_timezone(db, None, settings().default_timezone)
+    zone = await dashboard.resolve_timezone(
+        db, None, settings().default_timezone, learner_id=current_learner_id()
+    )
     return {
-        "last_session": await dashboard.last_session(db),
-        "progress": await dashboard.study_progress(db),
-        "stats": await dashboard.quick_stats(db, zone),
+        "last_session": await dashboard.last_session(db, learner_id=current_learner_id()),
+        "progress": await dashboard.study_progress(db, learner_id=current_learner_id()),
+        "stats": await dashboard.quick_stats(db, zone, learner_id=current_learner_id()),
     }
 
 
@@ -44,10 +47,14 @@ async def dashboard_card(card: str) -> Response:
     db = await conn()
     context: dict[str, Any]
     if card == "last_session":
-        context = {"last_session": await dashboard.last_session(db)}
+        context = {
+            "last_session": await dashboard.last_session(db, learner_id=current_learner_id())
+        }
     elif card == "progress":
-        context = {"progress": await dashboard.study_progress(db)}
+        context = {"progress": await dashboard.study_progress(db, learner_id=current_learner_id())}
     else:
-        zone = await dashboard.resolve_timezone(db, None, settings().default_timezone)
-        context = {"stats": await dashboard.quick_stats(db, zone)}
+        zone = await dashboard.resolve_timezone(
+            db, None, settings().default_timezone, learner_id=current_learner_id()
+        )
+        context = {"stats": await dashboard.quick_stats(db, zone, learner_id=current_learner_id())}
     return await render_page(CARDS[card], **context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from quart import Response, request
 
 from ..errors import NotFound
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions, words
 from ..web import ID, conn, settings
@@ -52,6 +53,7 @@ async def show_group(group_id: int) -> Response:
     sessions_page = parse_page_request(request.args, per_page=PAGE_SIZE, prefix="sessions_")
     group_words = await words.list_words_page(
         db,
+        learner_id=viewer_learner_id(),
         limit=words_page.limit,
         offset=words_page.offset,
         sort=words_page.sort,
@@ -60,7 +62,11 @@ async def show_group(group_id: int) -> Response:
     )
     filters = {"group_id": group_id}
     group_sessions = await sessions.list_sessions_page(
-        db, limit=sessions_page.limit, offset=sessions_page.offset, filters=filters
+        db,
+        learner_id=viewer_learner_id(),
+        limit=sessions_page.limit,
+        offset=sessions_page.offset,
+        filters=filters,
     )
     flashcards = await activities.get_first_activity_of_type(db, "flashcards")
     return await render_page(
@@ -76,7 +82,7 @@ async def show_group(group_id: int) -> Response:
         q="",
         group_sessions=group_sessions,
         sessions_pagination=sessions_page.describe(
-            await sessions.count_sessions(db, filters=filters)
+            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
         ),
         share_url=share_url(group_id),
         flashcards_activity_id=flashcards["id"] if flashcards else None,

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from quart import Response, redirect, request
+from quart import Response, flash, redirect, request
 
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
+from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
-from ..services import flashcards, study
-from ..web import ID, conn, is_partial_request, parse_id
+from ..services import dashboard, flashcards, reviews
+from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
 from .rendering import PAGE_SIZE, render_page
 
 
 async def _existing_session(session_id: int) -> dict[str, Any]:
+    """The session, if it is the current learner's (anyone else's is a 404)."""
     session = await sessions.get_session(await conn(), session_id)
-    if session is None:
+    if session is None or session["learner_id"] != current_learner_id():
         raise NotFound(f"There is no study session with id {session_id}.")
     return session
 
@@ -27,24 +28,18 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 async def list_sessions() -> Response:
     page = parse_page_request(request.args, per_page=PAGE_SIZE)
     db = await conn()
-    items = await sessions.list_sessions_page(db, limit=page.limit, offset=page.offset)
+    items = await sessions.list_sessions_page(
+        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset
+    )
     return await render_page(
         "study_sessions.html",
         {"sessions-table": "_sessions_table.html"},
         nav="sessions",
         breadcrumbs=[("Sessions", None)],
         sessions=items,
-        page=page.describe(await sessions.count_sessions(db)),
+        page=page.describe(await sessions.count_sessions(db, learner_id=current_learner_id())),
         base_url="/study_sessions",
     )
-
-
-def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
-    """The external app's address with the group and session, or None for built-ins."""
-    if session["activity_type"] == "flashcards" or not launch_url:
-        return None
-    query = urlencode({"group_id": session["group_id"], "session_id": session["id"]})
-    return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
 
 
 @pages.get(f"/study_sessions/<{ID}:session_id>")
@@ -77,7 +72,12 @@ async def show_session(session_id: int) -> Response:
 
 
 async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
-    state = await flashcards.flashcard_state(await conn(), session)
+    db = await conn()
+    learner_id = current_learner_id()
+    zone = await dashboard.resolve_timezone(
+        db, None, settings().default_timezone, learner_id=learner_id
+    )
+    state = await flashcards.flashcard_state(db, learner_id=learner_id, session=session, zone=zone)
     return await render_page(
         "flashcards.html",
         {"flashcard": "_flashcard.html"},
@@ -101,9 +101,16 @@ async def flashcards_page(session_id: int) -> Response:
     )
 
 
+async def _show_next(session_id: int) -> Response:
+    """After an answer or an undo: the next card (htmx) or a redirect to it (no JS)."""
+    if is_partial_request():
+        return await _render_flashcard(await _existing_session(session_id), revealed=False)
+    return redirect(f"/study_sessions/{session_id}/flashcards", 303)
+
+
 @pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/answer")
 async def answer_flashcard(session_id: int) -> Response:
-    """Record the answer, then show the next card (htmx) or redirect to it (no JS)."""
+    """Record the answer (with the form's client_id, if any), then show the next card."""
     await _existing_session(session_id)
     form = await request.form
     word_id = parse_id(form.get("word_id", ""))
@@ -112,10 +119,26 @@ async def answer_flashcard(session_id: int) -> Response:
         raise NotFound("That card does not exist.")
     if raw_correct not in ("true", "false"):
         raise InvalidInput("Answer with ✓ Right or ✗ Wrong.")
-    db = await conn()
-    await study.record_review(
-        db, session_id=session_id, word_id=word_id, correct=raw_correct == "true"
+    client_id = form.get("client_id", "").strip()[:64] or None
+    await reviews.record_review(
+        await conn(),
+        learner_id=current_learner_id(),
+        session_id=session_id,
+        word_id=word_id,
+        correct=raw_correct == "true",
+        client_id=client_id,
     )
-    if is_partial_request():
-        return await _render_flashcard(await _existing_session(session_id), revealed=False)
-    return redirect(f"/study_sessions/{session_id}/flashcards", 303)
+    return await _show_next(session_id)
+
+
+@pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/undo")
+async def undo_flashcard(session_id: int) -> Response:
+    """Take back the session's last answer; its card comes up again."""
+    await _existing_session(session_id)
+    try:
+        await reviews.undo_last_review(
+            await conn(), learner_id=current_learner_id(), session_id=session_id
+        )
+    except Conflict:
+        await flash("Nothing to undo: this session has no answers left.", "error")
+    return await _show_next(session_id)

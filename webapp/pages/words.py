@@ -6,8 +6,10 @@ from quart import Response, request
 
 from ..errors import NotFound
 from ..japanese import search_patterns
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
+from ..services import progress
 from ..web import ID, conn
 from . import pages
 from .rendering import PAGE_SIZE, render_page
@@ -24,7 +26,13 @@ async def list_words() -> Response:
     search = search_patterns(q)
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order, search=search
+        db,
+        learner_id=viewer_learner_id(),
+        limit=page.limit,
+        offset=page.offset,
+        sort=page.sort,
+        order=page.order,
+        search=search,
     )
     total = await words.count_words(db, search=search)
     return await render_page(
@@ -45,11 +53,14 @@ async def list_words() -> Response:
 @pages.get(f"/words/<{ID}:word_id>")
 async def show_word(word_id: int) -> Response:
     db = await conn()
-    word = await words.get_word(db, word_id)
+    word = await words.get_word(db, word_id, learner_id=viewer_learner_id())
     if word is None:
         raise NotFound(f"There is no word with id {word_id}.")
     word["stats"] = {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]}
     word["groups"] = await words.list_word_groups(db, word_id)
+    word["schedule"] = await progress.word_schedule(
+        db, learner_id=viewer_learner_id(), word_id=word_id
+    )
     return await render_page(
         "word.html",
         nav="words",

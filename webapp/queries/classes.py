@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..db import Conn, to_api_timestamp
+from ..db import Conn, to_api_timestamp, utc_now
 
 _CORRECT = "CASE WHEN r.correct THEN 1 ELSE 0 END"
 _WRONG = "CASE WHEN r.correct THEN 0 ELSE 1 END"
@@ -26,6 +26,13 @@ WITH answers AS (
     JOIN study_sessions s ON s.id = r.study_session_id
     GROUP BY s.learner_id
 ),
+due AS (
+    SELECT lw.learner_id, COUNT(*) AS due_count
+    FROM learner_words lw
+    JOIN words_groups wg ON wg.word_id = lw.word_id AND wg.group_id = :group_id
+    WHERE lw.due IS NOT NULL AND lw.due <= :now
+    GROUP BY lw.learner_id
+),
 launched AS (
     SELECT learner_id, COUNT(*) AS sessions_count, MAX(created_at) AS last_session_at
     FROM study_sessions WHERE group_id = :group_id GROUP BY learner_id
@@ -36,6 +43,7 @@ class_rows AS (
            COALESCE(answers.words_studied, 0) AS words_studied,
            COALESCE(answers.correct_count, 0) AS correct_count,
            COALESCE(answers.wrong_count, 0) AS wrong_count,
+           COALESCE(due.due_count, 0) AS due_count,
            CASE WHEN COALESCE(answers.correct_count, 0) + COALESCE(answers.wrong_count, 0) = 0
                 THEN 0.0
                 ELSE ROUND(100.0 * answers.correct_count
@@ -49,6 +57,7 @@ class_rows AS (
     FROM learners l
     LEFT JOIN answers ON answers.learner_id = l.id
     LEFT JOIN launched ON launched.learner_id = l.id
+    LEFT JOIN due ON due.learner_id = l.id
     WHERE answers.learner_id IS NOT NULL OR launched.learner_id IS NOT NULL
 )
 """
@@ -58,7 +67,7 @@ CLASS_SORTS = {
     "sessions_count": "sessions_count",
     "words_studied": "words_studied",
     "success_rate": "success_rate",
-    "due_count": "learner_id",  # no schedule yet: every learner's due_count is null
+    "due_count": "due_count",
     "last_active_at": "last_active_at",
 }
 _ORDERS = {"asc": "ASC", "desc": "DESC"}
@@ -79,7 +88,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         "correct_count": correct,
         "wrong_count": wrong,
         "success_rate": percentage(correct, correct + wrong),
-        "due_count": None,
+        "due_count": int(row["due_count"]),
         "last_active_at": to_api_timestamp(row["last_active_at"]),
     }
 
@@ -93,7 +102,7 @@ async def list_class_rows(
     sql = _ROWS + (
         f"SELECT * FROM class_rows ORDER BY {CLASS_SORTS[sort]} {direction}, learner_id {direction}"
     )
-    values: dict[str, Any] = {"group_id": group_id}
+    values: dict[str, Any] = {"group_id": group_id, "now": conn.timestamp(utc_now())}
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         values.update(limit=limit, offset=offset)
@@ -105,7 +114,7 @@ async def get_class_totals(conn: Conn, group_id: int) -> dict[str, Any]:
         _ROWS + "SELECT COUNT(*) AS learners, COALESCE(SUM(sessions_count), 0) AS sessions_count,"
         " COALESCE(SUM(correct_count), 0) AS correct_count,"
         " COALESCE(SUM(wrong_count), 0) AS wrong_count FROM class_rows",
-        {"group_id": group_id},
+        {"group_id": group_id, "now": conn.timestamp(utc_now())},
     )
     assert row is not None
     correct, wrong = int(row["correct_count"]), int(row["wrong_count"])

@@ -8,11 +8,13 @@ from typing import Any
 from ..db import to_api_timestamp
 
 ORDERS = {"asc": "ASC", "desc": "DESC"}
-# The columns of a word item (counts are the word's own, over its whole history).
+# The columns of a word item: the counts are one learner's (`:learner_id`), so a
+# statement selecting them also joins LEARNER_JOIN (no row: never answered, 0 and 0).
 WORD_COLUMNS = (
     "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts,"
-    " words.correct_count, words.wrong_count"
+    " COALESCE(lw.correct_count, 0) AS correct_count, COALESCE(lw.wrong_count, 0) AS wrong_count"
 )
+LEARNER_JOIN = "LEFT JOIN learner_words lw ON lw.word_id = words.id AND lw.learner_id = :learner_id"
 WORD_TEXT_COLUMNS = "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts"
 
 
@@ -68,4 +70,6 @@ def session_item(row: dict[str, Any]) -> dict[str, Any]:
         "review_items_count": correct + wrong,
         "correct_count": correct,
         "wrong_count": wrong,
+        "learner_id": row["learner_id"],
+        "queue_mode": row["queue_mode"],
     }

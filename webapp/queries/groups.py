@@ -55,3 +55,16 @@ async def increment_group_sessions(conn: Conn, group_id: int) -> int:
             {"id": group_id},
         )
     )
+
+
+async def increment_learner_group_sessions(conn: Conn, learner_id: int, group_id: int) -> int:
+    """Count one more session of the learner on a group; returns the learner's new count."""
+    return int(
+        await conn.fetch_val(
+            "INSERT INTO learner_groups (learner_id, group_id, sessions_count)"
+            " VALUES (:learner_id, :group_id, 1)"
+            " ON CONFLICT (learner_id, group_id) DO UPDATE"
+            " SET sessions_count = learner_groups.sessions_count + 1 RETURNING sessions_count",
+            {"learner_id": learner_id, "group_id": group_id},
+        )
+    )

@@ -119,9 +119,31 @@ async def count_learner_history(conn: Conn, learner_id: int) -> dict[str, int]:
     return {"study_sessions": int(row["sessions"]), "reviews": int(row["reviews"])}
 
 
-async def delete_learner_sessions(conn: Conn, learner_id: int) -> None:
-    """The learner's sessions; their reviews go with them (ON DELETE CASCADE)."""
-    await conn.execute("DELETE FROM study_sessions WHERE learner_id = :id", {"id": learner_id})
+async def subtract_learner_group_sessions(conn: Conn, learner_id: int) -> None:
+    """Before a learner's sessions go: take them off the groups' portal-wide session counts."""
+    await conn.execute(
+        "UPDATE groups SET sessions_count = groups.sessions_count - agg.n"
+        " FROM (SELECT group_id, COUNT(*) AS n FROM study_sessions WHERE learner_id = :id"
+        " GROUP BY group_id) agg WHERE groups.id = agg.group_id",
+        {"id": learner_id},
+    )
+
+
+async def delete_learner_history(conn: Conn, learner_id: int) -> None:
+    """The learner's schedule, per-group counts and sessions (their reviews, queues and
+    undone answers go with the sessions: ON DELETE CASCADE), and their totals zeroed.
+
+    The schedule goes first, so the review triggers have no card of theirs to move.
+    """
+    values = {"id": learner_id}
+    await conn.execute("DELETE FROM learner_words WHERE learner_id = :id", values)
+    await conn.execute("DELETE FROM learner_groups WHERE learner_id = :id", values)
+    await conn.execute("DELETE FROM study_sessions WHERE learner_id = :id", values)
+    await conn.execute(
+        "UPDATE learner_stats SET correct_count = 0, wrong_count = 0, sessions_count = 0,"
+        " words_studied = 0, active_groups = 0 WHERE learner_id = :id",
+        values,
+    )
 
 
 # --- tokens ----------------------------------------------------------------

@@ -9,10 +9,12 @@ async def delete_history(conn: Conn) -> None:
     """Every session and review; the counters they fed go back to zero."""
     await conn.execute_script(
         [
+            "DELETE FROM session_queue",
+            "DELETE FROM undone_answers",
+            "DELETE FROM learner_words",
             "DELETE FROM words_review_items",
             "DELETE FROM study_sessions",
-            "UPDATE words SET correct_count = 0, wrong_count = 0"
-            " WHERE correct_count <> 0 OR wrong_count <> 0",
+            "DELETE FROM learner_groups",
             "UPDATE groups SET sessions_count = 0 WHERE sessions_count <> 0",
             "UPDATE learner_stats SET correct_count = 0, wrong_count = 0, sessions_count = 0,"
             " words_studied = 0, active_groups = 0",
@@ -25,6 +27,10 @@ async def delete_everything(conn: Conn) -> None:
     if conn.is_sqlite:
         await conn.execute_script(
             [
+                "DELETE FROM session_queue",
+                "DELETE FROM undone_answers",
+                "DELETE FROM learner_words",
+                "DELETE FROM learner_groups",
                 "DELETE FROM words_review_items",
                 "DELETE FROM study_sessions",
                 "DELETE FROM words_groups",
@@ -40,7 +46,8 @@ async def delete_everything(conn: Conn) -> None:
         )
     else:
         await conn.execute(
-            "TRUNCATE words_review_items, study_sessions, words_groups, words, groups,"
+            "TRUNCATE session_queue, undone_answers, learner_words, learner_groups,"
+            " words_review_items, study_sessions, words_groups, words, groups,"
             " study_activities RESTART IDENTITY"
         )
     await conn.execute(

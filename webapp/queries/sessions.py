@@ -11,12 +11,16 @@ from .common import session_item
 _SELECT = (
     "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id,"
     " a.name AS activity_name, a.activity_type, s.created_at, s.last_review_at,"
-    " s.correct_count, s.wrong_count "
+    " s.correct_count, s.wrong_count, s.learner_id, s.queue_mode "
     "FROM study_sessions s JOIN groups g ON g.id = s.group_id "
     "JOIN study_activities a ON a.id = s.study_activity_id "
 )
 _NEWEST_FIRST = "ORDER BY s.created_at DESC, s.id DESC"
-_FILTERS = {"group_id": "s.group_id", "study_activity_id": "s.study_activity_id"}
+_FILTERS = {
+    "learner_id": "s.learner_id",
+    "group_id": "s.group_id",
+    "study_activity_id": "s.study_activity_id",
+}
 
 
 def _where(filters: dict[str, int]) -> str:
@@ -25,10 +29,15 @@ def _where(filters: dict[str, int]) -> str:
 
 
 async def list_sessions_page(
-    conn: Conn, *, limit: int, offset: int, filters: dict[str, int] | None = None
+    conn: Conn,
+    *,
+    learner_id: int,
+    limit: int,
+    offset: int,
+    filters: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first; `filters` may hold group_id and/or study_activity_id."""
-    filters = filters or {}
+    """The learner's sessions, newest first; `filters` may hold group_id, study_activity_id."""
+    filters = {"learner_id": learner_id, **(filters or {})}
     rows = await conn.fetch_all(
         _SELECT + _where(filters) + _NEWEST_FIRST + " LIMIT :limit OFFSET :offset",
         {**filters, "limit": limit, "offset": offset},
@@ -36,8 +45,10 @@ async def list_sessions_page(
     return [session_item(row) for row in rows]
 
 
-async def count_sessions(conn: Conn, *, filters: dict[str, int] | None = None) -> int:
-    filters = filters or {}
+async def count_sessions(
+    conn: Conn, *, learner_id: int, filters: dict[str, int] | None = None
+) -> int:
+    filters = {"learner_id": learner_id, **(filters or {})}
     sql = "SELECT COUNT(*) FROM study_sessions s " + _where(filters)
     return int(await conn.fetch_val(sql, filters))
 
@@ -56,17 +67,25 @@ async def get_last_session(conn: Conn, learner_id: int) -> dict[str, Any] | None
 
 
 async def insert_session(
-    conn: Conn, *, group_id: int, activity_id: int, learner_id: int, created_at: datetime
+    conn: Conn,
+    *,
+    group_id: int,
+    activity_id: int,
+    learner_id: int,
+    created_at: datetime,
+    queue_mode: str = "scheduled",
 ) -> int:
     return int(
         await conn.fetch_val(
-            "INSERT INTO study_sessions (group_id, study_activity_id, learner_id, created_at) "
-            "VALUES (:group_id, :activity_id, :learner_id, :created_at) RETURNING id",
+            "INSERT INTO study_sessions"
+            " (group_id, study_activity_id, learner_id, created_at, queue_mode) "
+            "VALUES (:group_id, :activity_id, :learner_id, :created_at, :queue_mode) RETURNING id",
             {
                 "group_id": group_id,
                 "activity_id": activity_id,
                 "learner_id": learner_id,
                 "created_at": conn.timestamp(created_at),
+                "queue_mode": queue_mode,
             },
         )
     )

@@ -51,11 +51,13 @@ async def pause_review_counters(conn: Conn) -> None:
     """
     if not conn.is_sqlite:
         await conn.execute("ALTER TABLE words_review_items DISABLE TRIGGER review_counters")
+        await conn.execute("ALTER TABLE words_review_items DISABLE TRIGGER review_uncounters")
 
 
 async def resume_review_counters(conn: Conn) -> None:
     if not conn.is_sqlite:
         await conn.execute("ALTER TABLE words_review_items ENABLE TRIGGER review_counters")
+        await conn.execute("ALTER TABLE words_review_items ENABLE TRIGGER review_uncounters")
 
 
 async def recount_all(conn: Conn) -> None:
@@ -64,10 +66,12 @@ async def recount_all(conn: Conn) -> None:
     Set-based: one statement per counter, whatever the size of the history.
     """
     true = "1" if conn.is_sqlite else "TRUE"
-    per_word = (
-        f"SELECT word_id, SUM(CASE WHEN correct = {true} THEN 1 ELSE 0 END) AS c,"
-        f" SUM(CASE WHEN correct = {true} THEN 0 ELSE 1 END) AS w"
-        " FROM words_review_items GROUP BY word_id"
+    per_learner_word = (
+        f"SELECT s.learner_id, r.word_id,"
+        f" SUM(CASE WHEN r.correct = {true} THEN 1 ELSE 0 END) AS c,"
+        f" SUM(CASE WHEN r.correct = {true} THEN 0 ELSE 1 END) AS w"
+        " FROM words_review_items r JOIN study_sessions s ON s.id = r.study_session_id"
+        " GROUP BY s.learner_id, r.word_id"
     )
     per_session = (
         f"SELECT study_session_id AS sid, SUM(CASE WHEN correct = {true} THEN 1 ELSE 0 END) AS c,"
@@ -76,9 +80,10 @@ async def recount_all(conn: Conn) -> None:
     )
     statements = [
         "UPDATE portal_totals SET words_count = (SELECT COUNT(*) FROM words)",
-        "UPDATE words SET correct_count = 0, wrong_count = 0",
-        f"UPDATE words SET correct_count = agg.c, wrong_count = agg.w FROM ({per_word}) agg"
-        " WHERE words.id = agg.word_id",
+        # the card columns are rebuilt by replay (services/schedule.py, reschedule)
+        "DELETE FROM learner_words",
+        "INSERT INTO learner_words (learner_id, word_id, correct_count, wrong_count)"
+        f" SELECT learner_id, word_id, c, w FROM ({per_learner_word}) agg",
         "UPDATE study_sessions SET correct_count = 0, wrong_count = 0, last_review_at = NULL",
         "UPDATE study_sessions SET correct_count = agg.c, wrong_count = agg.w,"
         f" last_review_at = agg.last_at FROM ({per_session}) agg WHERE study_sessions.id = agg.sid",
@@ -87,16 +92,20 @@ async def recount_all(conn: Conn) -> None:
         " FROM words_groups GROUP BY group_id) agg WHERE groups.id = agg.group_id",
         "UPDATE groups SET sessions_count = agg.n FROM (SELECT group_id, COUNT(*) AS n"
         " FROM study_sessions GROUP BY group_id) agg WHERE groups.id = agg.group_id",
+        "DELETE FROM learner_groups",
+        "INSERT INTO learner_groups (learner_id, group_id, sessions_count)"
+        " SELECT learner_id, group_id, COUNT(*) FROM study_sessions GROUP BY learner_id, group_id",
         "UPDATE learner_stats SET "
-        " correct_count = (SELECT COALESCE(SUM(correct_count), 0) FROM study_sessions s"
-        "  WHERE s.learner_id = learner_stats.learner_id),"
-        " wrong_count = (SELECT COALESCE(SUM(wrong_count), 0) FROM study_sessions s"
-        "  WHERE s.learner_id = learner_stats.learner_id),"
+        " correct_count = (SELECT COALESCE(SUM(correct_count), 0) FROM learner_words lw"
+        "  WHERE lw.learner_id = learner_stats.learner_id),"
+        " wrong_count = (SELECT COALESCE(SUM(wrong_count), 0) FROM learner_words lw"
+        "  WHERE lw.learner_id = learner_stats.learner_id),"
         " sessions_count = (SELECT COUNT(*) FROM study_sessions s"
         "  WHERE s.learner_id = learner_stats.learner_id),"
-        " active_groups = (SELECT COUNT(DISTINCT group_id) FROM study_sessions s"
-        "  WHERE s.learner_id = learner_stats.learner_id),"
-        " words_studied = (SELECT COUNT(*) FROM words WHERE correct_count + wrong_count > 0)",
+        " active_groups = (SELECT COUNT(*) FROM learner_groups lg"
+        "  WHERE lg.learner_id = learner_stats.learner_id),"
+        " words_studied = (SELECT COUNT(*) FROM learner_words lw"
+        "  WHERE lw.learner_id = learner_stats.learner_id)",
     ]
     await conn.execute_script(statements)
 
@@ -105,8 +114,13 @@ async def fetch_counter_snapshot(conn: Conn) -> dict[str, Any]:
     """Every maintained counter, for checking them against a recount."""
     return {
         "totals": await conn.fetch_all("SELECT id, words_count FROM portal_totals"),
-        "words": await conn.fetch_all(
-            "SELECT id, correct_count, wrong_count FROM words ORDER BY id"
+        "learner_words": await conn.fetch_all(
+            "SELECT learner_id, word_id, correct_count, wrong_count FROM learner_words"
+            " ORDER BY learner_id, word_id"
+        ),
+        "learner_groups": await conn.fetch_all(
+            "SELECT learner_id, group_id, sessions_count FROM learner_groups"
+            " ORDER BY learner_id, group_id"
         ),
         "sessions": await conn.fetch_all(
             "SELECT id, correct_count, wrong_count, last_review_at FROM study_sessions ORDER BY id"
@@ -119,3 +133,38 @@ async def fetch_counter_snapshot(conn: Conn) -> dict[str, Any]:
             " active_groups FROM learner_stats ORDER BY learner_id"
         ),
     }
+
+
+async def get_study_settings(conn: Conn, learner_id: int) -> dict[str, Any]:
+    """`new_words_per_day`, `session_length` and `timezone` (None: not set) of a learner."""
+    row = await conn.fetch_one(
+        "SELECT new_words_per_day, session_length, timezone FROM learners WHERE id = :id",
+        {"id": learner_id},
+    )
+    if row is None:
+        return {"new_words_per_day": 10, "session_length": 20, "timezone": None}
+    return {
+        "new_words_per_day": int(row["new_words_per_day"]),
+        "session_length": int(row["session_length"]),
+        "timezone": row["timezone"],
+    }
+
+
+async def update_study_settings(
+    conn: Conn,
+    learner_id: int,
+    *,
+    new_words_per_day: int,
+    session_length: int,
+    timezone: str | None,
+) -> None:
+    await conn.execute(
+        "UPDATE learners SET new_words_per_day = :new_words_per_day,"
+        " session_length = :session_length, timezone = :timezone WHERE id = :id",
+        {
+            "new_words_per_day": new_words_per_day,
+            "session_length": session_length,
+            "timezone": timezone,
+            "id": learner_id,
+        },
+    )

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..db import Conn
-from .common import WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
+from .common import LEARNER_JOIN, WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
 
 WORD_SORTS = {
     "id": "words.id",
     "japanese": "words.japanese",
     "romaji": "words.romaji",
     "english": "words.english",
-    "correct_count": "words.correct_count",
-    "wrong_count": "words.wrong_count",
+    # the current learner's counts (LEARNER_JOIN); a word never answered counts 0
+    "correct_count": "COALESCE(lw.correct_count, 0)",
+    "wrong_count": "COALESCE(lw.wrong_count, 0)",
 }
+_COUNT_SORTS = frozenset({"correct_count", "wrong_count"})
 # Within a session the counts are that session's, computed by the query itself.
 SESSION_WORD_SORTS = {
     **WORD_SORTS,
@@ -42,6 +44,7 @@ def _search_clause(conn: Conn, search: dict[str, str] | None) -> str:
 async def list_words_page(
     conn: Conn,
     *,
+    learner_id: int,
     limit: int,
     offset: int,
     sort: str = "id",
@@ -51,9 +54,11 @@ async def list_words_page(
 ) -> list[dict[str, Any]]:
     join = ""
     where = "WHERE 1 = 1"
-    values: dict[str, Any] = {"limit": limit, "offset": offset}
+    values: dict[str, Any] = {"limit": limit, "offset": offset, "learner_id": learner_id}
+    if sort in _COUNT_SORTS:
+        join += f" {LEARNER_JOIN}"
     if group_id is not None:
-        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id"
+        join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id " + join
         values["group_id"] = group_id
     if search:
         values.update(search)
@@ -62,7 +67,7 @@ async def list_words_page(
     # entries, not whole rows), then only those rows are read, so a deep page
     # costs about what the first one does.
     sql = (
-        f"SELECT {WORD_COLUMNS} FROM words JOIN ("
+        f"SELECT {WORD_COLUMNS} FROM words {LEARNER_JOIN} JOIN ("
         f" SELECT words.id FROM words {join} {where}{_search_clause(conn, search)}"
         f" {ordering} LIMIT :limit OFFSET :offset"
         f") page ON page.id = words.id {ordering}"
@@ -91,10 +96,11 @@ async def count_words(
     return int(await conn.fetch_val(sql, values))
 
 
-async def get_word(conn: Conn, word_id: int) -> dict[str, Any] | None:
+async def get_word(conn: Conn, word_id: int, *, learner_id: int) -> dict[str, Any] | None:
+    """One word item with the learner's counts."""
     row = await conn.fetch_one(
-        f"SELECT {WORD_COLUMNS} FROM words WHERE words.id = :id",
-        {"id": word_id},
+        f"SELECT {WORD_COLUMNS} FROM words {LEARNER_JOIN} WHERE words.id = :id",
+        {"id": word_id, "learner_id": learner_id},
     )
     return None if row is None else word_item(row)
 

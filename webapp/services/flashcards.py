@@ -1,40 +1,47 @@
-"""The built-in flashcards activity: which card comes next, and the end summary.
-
-Until the scheduler exists a session takes up to SESSION_SIZE of its group's
-words, least reviewed first, then most missed.  The queue is not stored: the next
-card is the first such word not yet answered in this session, so reloading the
-page, answering without JavaScript, or two tabs all agree on what comes next.
-"""
+"""The built-in flashcards activity: the next card from the session's queue
+(services/queue.py), the end summary, and what to offer when nothing is due."""
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..db import Conn
-from ..queries import flashcards, groups, words
+from ..queries import flashcards
+from ..queries import queue as queue_queries
+from . import queue
 
-SESSION_SIZE = 20
 
-
-async def flashcard_state(conn: Conn, session: dict[str, Any]) -> dict[str, Any]:
-    """`card`, `position`, `total`, `progress_pct`, and `summary` once done."""
-    group = await groups.get_group(conn, session["group_id"])
-    total = min(SESSION_SIZE, group["word_count"] if group else 0)
-    answered = await words.count_session_words(conn, session["id"])
-    card = None
-    if answered < total:
-        card = await flashcards.next_unanswered_word(conn, session["group_id"], session["id"])
-    summary = None
-    if card is None and total:
-        summary = {
-            "correct": session["correct_count"],
-            "wrong": session["wrong_count"],
-            "missed": await flashcards.list_missed_words(conn, session["id"]),
-        }
+async def flashcard_state(
+    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+) -> dict[str, Any]:
+    """`card` (word item or None), `reason`, `position`, `total`, `progress_pct`,
+    `can_undo`, `summary` once done, and `outlook` (next due time, study-ahead and
+    missed-most counts) whenever there is no card to show."""
+    entry = await queue.next_card(conn, learner_id=learner_id, session=session, zone=zone)
+    counts = await queue_queries.count_queue(conn, session["id"])
+    total, answered = counts["total"], counts["answered"]
+    summary = outlook = None
+    if entry is None:
+        outlook = await queue.group_outlook(
+            conn, learner_id=learner_id, group_id=session["group_id"]
+        )
+        if total:
+            summary = {
+                "correct": session["correct_count"],
+                "wrong": session["wrong_count"],
+                "missed": await flashcards.list_missed_words(
+                    conn, session["id"], learner_id=learner_id
+                ),
+            }
     return {
-        "card": card,
-        "position": min(answered + 1, total),
+        "card": entry["word"] if entry else None,
+        "reason": entry["reason"] if entry else None,
+        "repeat": bool(entry and entry["repeat"]),
+        "position": entry["position"] if entry else total,
         "total": total,
         "progress_pct": round(100 * answered / total) if total else 100,
+        "can_undo": session["review_items_count"] > 0,
         "summary": summary,
+        "outlook": outlook,
     }

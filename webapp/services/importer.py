@@ -26,6 +26,7 @@ from ..japanese import is_kana, to_hiragana
 from ..queries import imports, resets, stats
 from ..queries import seeds as seed_queries
 from ..queries.activities import BUILTIN_ACTIVITY_TYPES
+from .reschedule import reschedule
 from .seeding import load_seed_content
 
 REQUIRED_COLUMNS = {
@@ -137,6 +138,8 @@ async def import_seed_db(
                 await imports.move_sequences_past_ids(conn)
             progress("recounting totals …")
             await stats.recount_all(conn)
+            progress("rebuilding the study schedule …")
+            await reschedule(conn)
     finally:
         if conn.is_sqlite:
             await imports.detach_source(conn)

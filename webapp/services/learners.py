@@ -18,7 +18,6 @@ from ..config import is_timezone
 from ..db import Conn, to_api_timestamp, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
 from ..queries import learners as q
-from ..queries import stats
 from . import DEFAULT_LEARNER_ID
 
 TOKEN_PREFIX = "lpl_"
@@ -162,9 +161,11 @@ async def delete_learner(conn: Conn, learner_id: int) -> dict[str, int]:
     async with conn.transaction():
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
+        # Their history first (triggers keep only their own counters moving), then the
+        # profile; its tokens and codes go with it (ON DELETE CASCADE).
+        await q.subtract_learner_group_sessions(conn, learner_id)
+        await q.delete_learner_history(conn, learner_id)
         await q.delete_learner(conn, learner_id)
-        # Portal-wide counters fed by their answers go back to what the rows say.
-        await stats.recount_all(conn)
     return {"learner_id": learner_id, **counts}
 
 
@@ -173,8 +174,8 @@ async def reset_learner_history(conn: Conn, learner_id: int) -> dict[str, int]:
     async with conn.transaction():
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
-        await q.delete_learner_sessions(conn, learner_id)
-        await stats.recount_all(conn)
+        await q.subtract_learner_group_sessions(conn, learner_id)
+        await q.delete_learner_history(conn, learner_id)
     return counts
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from ..db import Conn
-from ..queries import resets
+from ..queries import resets, stats
 from .learners import remove_profiles
 from .seeding import SeedContent, load_seed_content, seed
 
 
 async def reset_history(conn: Conn) -> None:
     async with conn.transaction():
+        # every counter is zeroed anyway: PostgreSQL skips the per-row triggers
+        await stats.pause_review_counters(conn)
         await resets.delete_history(conn)
+        await stats.resume_review_counters(conn)
 
 
 async def full_reset(conn: Conn, content: SeedContent | None = None) -> None:

@@ -1,19 +1,27 @@
-"""Starting study sessions and recording answers."""
+"""Starting learner sessions (recording answers: services/reviews.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..db import Conn, to_api_timestamp, utc_now
-from ..errors import NotFound
-from ..queries import activities, groups, reviews, sessions, stats
-from . import DEFAULT_LEARNER_ID
+from ..errors import InvalidInput, NotFound
+from ..queries import activities, groups, sessions, stats
+
+# How a session's queue picks its words (services/queue.py).
+QUEUE_MODES = ("scheduled", "ahead", "missed")
 
 
 async def launch_session(
-    conn: Conn, *, group_id: int, activity_id: int, learner_id: int = DEFAULT_LEARNER_ID
+    conn: Conn, *, learner_id: int, group_id: int, activity_id: int, mode: str = "scheduled"
 ) -> dict[str, Any]:
-    """Create a study session of `activity_id` on `group_id`; 404 if either is unknown."""
+    """Create `learner_id`'s session of `activity_id` on `group_id`; 404 if either is unknown.
+
+    `mode`: "scheduled" (due words, then new ones), "ahead" (study ahead: words not
+    yet due) or "missed" (the learner's most missed words of the group).
+    """
+    if mode not in QUEUE_MODES:
+        raise InvalidInput(f"'mode' must be one of {', '.join(QUEUE_MODES)}", field="mode")
     async with conn.transaction():
         if await groups.get_group(conn, group_id) is None:
             raise NotFound(f"Group {group_id} not found", field="group_id")
@@ -26,8 +34,12 @@ async def launch_session(
             activity_id=activity_id,
             learner_id=learner_id,
             created_at=created_at,
+            queue_mode=mode,
         )
-        first_on_group = await groups.increment_group_sessions(conn, group_id) == 1
+        await groups.increment_group_sessions(conn, group_id)
+        first_on_group = (
+            await groups.increment_learner_group_sessions(conn, learner_id, group_id) == 1
+        )
         await stats.add_to_learner_stats(
             conn, learner_id, sessions_count=1, active_groups=int(first_on_group)
         )
@@ -36,31 +48,5 @@ async def launch_session(
         "group_id": group_id,
         "study_activity_id": activity_id,
         "created_at": to_api_timestamp(created_at),
-    }
-
-
-async def record_review(
-    conn: Conn, *, session_id: int, word_id: int, correct: bool
-) -> dict[str, Any]:
-    """Record one answer, all or nothing.
-
-    The counters it feeds (word, session, learner) move in the same statement,
-    by the review_counters trigger (migrations/0003_review_counters.*.sql).
-    """
-    async with conn.transaction():
-        reviewed_at = utc_now()
-        review_id = await reviews.insert_review(
-            conn, word_id=word_id, session_id=session_id, correct=correct, created_at=reviewed_at
-        )
-        if review_id is None:
-            if await sessions.get_session(conn, session_id) is None:
-                raise NotFound(f"Study session {session_id} not found")
-            raise NotFound(f"Word {word_id} not found")
-    return {
-        "success": True,
-        "id": review_id,
-        "word_id": word_id,
-        "study_session_id": session_id,
-        "correct": correct,
-        "created_at": to_api_timestamp(reviewed_at),
+        "mode": mode,
     }

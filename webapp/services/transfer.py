@@ -31,6 +31,7 @@ from ..errors import PortalError
 from ..migrations import applied_versions, pending
 from ..queries import resets, stats
 from ..queries import transfer as q
+from .reschedule import reschedule
 
 FORMAT = "lang-portal-export"
 VERSION = 1
@@ -214,6 +215,8 @@ async def import_all(
                 await q.move_sequence_past_ids(conn, table)
         progress("recounting totals …")
         await stats.recount_all(conn)
+        progress("rebuilding the study schedule …")
+        await reschedule(conn)
     report.seconds = time.monotonic() - started
     return report
 

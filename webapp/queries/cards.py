@@ -1,0 +1,155 @@
+"""Per-(learner, word) rows: the learner's counts and the word's FSRS card.
+
+The counts are moved by the review triggers (migrations/0005_study_engine.*.sql);
+the card columns are written here, in the same transaction as the review row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..db import Conn, parse_timestamp
+from ..scheduling import KNOWN_STABILITY_DAYS, CardState
+
+# pg_advisory_xact_lock(namespace, learner): one writer per learner across processes.
+LEARNER_LOCK_NAMESPACE = 5005
+CARD_COLUMNS = "state, step, stability, difficulty, due, last_review"
+
+
+async def lock_learner(conn: Conn, learner_id: int) -> None:
+    """Serialise one learner's answers and undos until the transaction ends.
+
+    SQLite's BEGIN IMMEDIATE (Conn.transaction) already holds the one write lock;
+    PostgreSQL runs several worker processes, so it takes an advisory lock.
+    """
+    if not conn.is_sqlite:
+        await conn.fetch_val(
+            "SELECT pg_advisory_xact_lock(:namespace, :learner_id)",
+            {"namespace": LEARNER_LOCK_NAMESPACE, "learner_id": learner_id},
+        )
+
+
+def card_from_row(row: dict[str, Any], prefix: str = "") -> CardState | None:
+    """A CardState from `state, step, …` columns (optionally `prev_`-prefixed)."""
+    if row.get(prefix + "state") is None:
+        return None
+    step = row[prefix + "step"]
+    return CardState(
+        state=int(row[prefix + "state"]),
+        step=None if step is None else int(step),
+        stability=float(row[prefix + "stability"]),
+        difficulty=float(row[prefix + "difficulty"]),
+        due=parse_timestamp(row[prefix + "due"]),
+        last_review=parse_timestamp(row[prefix + "last_review"]),
+    )
+
+
+def _card_values(conn: Conn, card: CardState | None) -> dict[str, Any]:
+    if card is None:
+        return dict.fromkeys(("state", "step", "stability", "difficulty", "due", "last_review"))
+    return {
+        "state": card.state,
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": conn.timestamp(card.due),
+        "last_review": conn.timestamp(card.last_review),
+    }
+
+
+async def get_card_row(conn: Conn, learner_id: int, word_id: int) -> dict[str, Any] | None:
+    """The learner's row for a word (counts, card columns, first_review, last_review_id)."""
+    return await conn.fetch_one(
+        f"SELECT correct_count, wrong_count, {CARD_COLUMNS}, first_review, last_review_id "
+        "FROM learner_words WHERE learner_id = :learner_id AND word_id = :word_id",
+        {"learner_id": learner_id, "word_id": word_id},
+    )
+
+
+async def save_card(
+    conn: Conn,
+    *,
+    learner_id: int,
+    word_id: int,
+    card: CardState | None,
+    first_review: datetime | None,
+    last_review_id: int | None,
+) -> None:
+    """Write the card columns of an existing row (the review trigger made the row)."""
+    await conn.execute(
+        "UPDATE learner_words SET state = :state, step = :step, stability = :stability,"
+        " difficulty = :difficulty, due = :due, last_review = :last_review,"
+        " first_review = :first_review, last_review_id = :last_review_id "
+        "WHERE learner_id = :learner_id AND word_id = :word_id",
+        {
+            **_card_values(conn, card),
+            "first_review": None if first_review is None else conn.timestamp(first_review),
+            "last_review_id": last_review_id,
+            "learner_id": learner_id,
+            "word_id": word_id,
+        },
+    )
+
+
+def snapshot_values(conn: Conn, row: dict[str, Any] | None) -> dict[str, Any]:
+    """The `prev_*` columns of a review: the learner's card row before it."""
+    card = None if row is None else card_from_row(row)
+    values = {f"prev_{name}": value for name, value in _card_values(conn, card).items()}
+    first = None if row is None or card is None else row["first_review"]
+    values["prev_first_review"] = None if first is None else conn.timestamp(parse_timestamp(first))
+    values["prev_review_id"] = None if row is None or card is None else row["last_review_id"]
+    return values
+
+
+async def list_cards_by_word(
+    conn: Conn, learner_id: int, word_ids: list[int]
+) -> dict[int, CardState]:
+    """The learner's cards of the given words (words never studied are absent)."""
+    if not word_ids:
+        return {}
+    values: dict[str, Any] = {"learner_id": learner_id}
+    names = []
+    for index, word_id in enumerate(word_ids):
+        values[f"w{index}"] = word_id
+        names.append(f":w{index}")
+    rows = await conn.fetch_all(
+        f"SELECT word_id, {CARD_COLUMNS} FROM learner_words WHERE learner_id = :learner_id"
+        f" AND state IS NOT NULL AND word_id IN ({', '.join(names)})",
+        values,
+    )
+    cards = {}
+    for row in rows:
+        card = card_from_row(row)
+        if card is not None:
+            cards[int(row["word_id"])] = card
+    return cards
+
+
+async def count_known_words(conn: Conn, learner_id: int) -> int:
+    """Words the learner knows: stability of at least KNOWN_STABILITY_DAYS."""
+    return int(
+        await conn.fetch_val(
+            "SELECT COUNT(*) FROM learner_words WHERE learner_id = :learner_id"
+            " AND stability >= :known",
+            {"learner_id": learner_id, "known": KNOWN_STABILITY_DAYS},
+        )
+    )
+
+
+async def count_due_windows(
+    conn: Conn, learner_id: int, *, now: datetime, bounds: list[datetime]
+) -> dict[str, Any]:
+    """`due_now` (due <= now) and `until_<i>` (due < bounds[i]) in one statement."""
+    values: dict[str, Any] = {"learner_id": learner_id, "now": conn.timestamp(now)}
+    parts = ["COUNT(CASE WHEN due <= :now THEN 1 END) AS due_now"]
+    for index, bound in enumerate(bounds):
+        values[f"b{index}"] = conn.timestamp(bound)
+        parts.append(f"COUNT(CASE WHEN due < :b{index} THEN 1 END) AS until_{index}")
+    row = await conn.fetch_one(
+        f"SELECT {', '.join(parts)} FROM learner_words WHERE learner_id = :learner_id"
+        f" AND due IS NOT NULL AND due < :b{len(bounds) - 1}",
+        values,
+    )
+    assert row is not None
+    return {key: int(value) for key, value in row.items()}

@@ -1,0 +1,98 @@
+"""Which words a learner session shows, and in what order.
+
+The queue is built at the session's first `next` and then fixed (session_queue),
+so position and total stay stable, a reload or a second tab agree, and the daily
+new-word allowance is a reservation:
+
+- "scheduled" (the default): the group's due words, most overdue first, then new
+  words within the learner's allowance for the local day
+  (new_words_per_day minus words first answered since local midnight, minus new
+  words other open queues of today hold), up to session_length in all;
+- "ahead": the group's words not yet due, soonest first (study ahead);
+- "missed": the group's words the learner missed most.
+
+An Again answer appends its word once to the end of the queue (total grows by 1),
+as Anki's learning steps bring a failed card back within the session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..db import Conn, to_api_timestamp, utc_now
+from ..queries import cards, queue, stats
+from .dashboard import local_day_bounds, local_today
+
+
+async def next_card(
+    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+) -> dict[str, Any] | None:
+    """`{"word", "position", "total", "reason"}` of the session's next card, None when done.
+
+    Builds the queue on the first call (the session must be `learner_id`'s).
+    """
+    entry = await queue.get_next_entry(conn, session["id"], learner_id)
+    if entry is None and (await queue.count_queue(conn, session["id"]))["total"] == 0:
+        await build_queue(conn, learner_id=learner_id, session=session, zone=zone)
+        entry = await queue.get_next_entry(conn, session["id"], learner_id)
+    if entry is None:
+        return None
+    reason = entry["reason"]
+    return {
+        **entry,
+        # an Again entry is a due card brought back; `repeat` tells it apart
+        "reason": "due" if reason == "again" else reason,
+        "repeat": reason == "again",
+    }
+
+
+async def build_queue(
+    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+) -> int:
+    """Fix the session's queue (once; a second caller finds it built); its length."""
+    async with conn.transaction():
+        await cards.lock_learner(conn, learner_id)
+        existing = await queue.count_queue(conn, session["id"])
+        if existing["total"]:
+            return existing["total"]
+        now = utc_now()
+        settings = await stats.get_study_settings(conn, learner_id)
+        length = settings["session_length"]
+        where = {"learner_id": learner_id, "group_id": session["group_id"]}
+        entries: list[tuple[int, str]]
+        if session["queue_mode"] == "ahead":
+            ahead = await queue.list_ahead_word_ids(conn, **where, now=now, limit=length)
+            entries = [(word_id, "ahead") for word_id in ahead]
+        elif session["queue_mode"] == "missed":
+            missed = await queue.list_missed_word_ids(conn, **where, limit=length)
+            entries = [(word_id, "missed") for word_id in missed]
+        else:
+            due = await queue.list_due_word_ids(conn, **where, now=now, limit=length)
+            day_start, _ = local_day_bounds(local_today(now, zone), zone)
+            used = await queue.count_new_words_used(
+                conn, learner_id=learner_id, session_id=session["id"], day_start=day_start
+            )
+            allowance = min(settings["new_words_per_day"] - used, length - len(due))
+            new = await queue.list_new_word_ids(
+                conn, **where, session_id=session["id"], day_start=day_start, limit=allowance
+            )
+            entries = [(word_id, "due") for word_id in due] + [(word_id, "new") for word_id in new]
+        await queue.insert_entries(conn, session["id"], entries)
+    return len(entries)
+
+
+async def group_outlook(
+    conn: Conn, *, learner_id: int, group_id: int, now: datetime | None = None
+) -> dict[str, Any]:
+    """For a session with nothing (more) to show: `next_due_at` (API time or None),
+    `ahead_count` (words study-ahead would show) and `missed_count` (words missed)."""
+    outlook = await queue.get_group_outlook(
+        conn, learner_id=learner_id, group_id=group_id, now=now or utc_now()
+    )
+    return {
+        "next_due_at": to_api_timestamp(outlook["next_due"]),
+        "ahead_count": outlook["ahead"],
+        "missed_count": outlook["missed"],
+    }
