@@ -241,3 +241,47 @@ async def test_the_roster_is_for_the_admin_only(client_with):
     await call(client, "DELETE", "/api/learners/1", status=409, headers=admin)
     await call(client, "DELETE", f"/api/learners/{created['id']}", headers=admin)
     await call(client, "DELETE", f"/api/learners/{created['id']}", status=404, headers=admin)
+
+
+# --- limits per address --------------------------------------------------------------
+
+
+async def test_a_class_behind_one_address_can_join_but_not_without_end(client):
+    school = {"client": ("198.51.100.10", 40000)}
+    for n in range(60):
+        await post(client, "/api/learners", {"name": f"Student {n}"}, status=201, scope_base=school)
+    created = 60
+    while True:
+        response = await client.post(
+            "/api/learners", json={"name": f"Extra {created}"}, scope_base=school
+        )
+        if response.status_code != 201:
+            break
+        created += 1
+        assert created < 1000, "creating profiles is never limited"
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert_error_body(await body_of(response), 429)
+    # another address is not held back by the school's
+    await post(client, "/api/learners", {"name": "At home"}, status=201, scope_base=ELSEWHERE)
+
+
+async def test_ten_wrong_move_codes_block_the_address_even_for_a_right_code(client):
+    created = await new_learner(client, "Hiro")
+    issued = await post(
+        client, "/api/learners/me/transfer_code", status=201, **as_learner(created["token"])
+    )
+    guesser = {"client": ("198.51.100.99", 40000)}
+    for n in range(10):
+        wrong = f"ZZZZ{n:04d}"
+        await call(
+            client, "POST", "/api/learners/transfer", status=404, json_body={"code": wrong},
+            scope_base=guesser,
+        )  # fmt: skip
+    blocked = await client.post(
+        "/api/learners/transfer", json={"code": issued["code"]}, scope_base=guesser
+    )
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    # the code was not spent: from another address it still works
+    moved = await post(client, "/api/learners/transfer", {"code": issued["code"]})
+    assert moved["name"] == "Hiro"

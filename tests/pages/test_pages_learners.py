@@ -71,16 +71,32 @@ async def test_a_taken_name_re_renders_the_card_with_the_advice(app):
 
 async def test_pages_needing_a_learner_ask_for_a_name_and_return_there(app):
     visitor = Visitor(app)
-    status, _ = await visitor.text("/settings?x=1")
-    assert status == 200  # Settings itself works without a profile
-    asked = await visitor.get("/learners/me/nothing")
-    assert asked.status_code == 404
-    created = await visitor.post("/welcome", {"name": "Ren", "next": "/study_sessions"})
-    assert created.status_code == 303 and created.headers["Location"] == "/study_sessions"
+    for url in ("/dashboard", "/study_sessions?page=1"):
+        status, html = await visitor.text(url)
+        assert status == 401 and "What's your name?" in html
+        assert 'name="next" value="' + url.replace("&", "&amp;") + '"' in html
+    created = await visitor.post("/welcome", {"name": "Ren", "next": "/study_sessions?page=1"})
+    assert created.status_code == 303
+    assert created.headers["Location"] == "/study_sessions?page=1"
+    status, html = await visitor.text("/dashboard")
+    assert status == 200 and "Ren" in html
     # never a redirect off the site
     other = Visitor(app)
     offsite = await other.post("/welcome", {"name": "Mei", "next": "//evil.example/x"})
     assert offsite.headers["Location"] == "/dashboard"
+
+
+async def test_a_signed_out_device_is_asked_again_not_given_someone_else(app):
+    visitor = Visitor(app)
+    await start_on_group(visitor, "Sora")
+    phone = Visitor(app)
+    issued = await visitor.post("/settings/profile/move_code", {})
+    code = re.search(r'aria-label="Move code">([0-9A-Z-]{9})<', await issued.get_data(as_text=True))
+    await phone.post("/settings/profile/use_code", {"code": code.group(1)})
+    signed_out = await phone.post("/settings/profile/sign_out_others", {})
+    assert signed_out.status_code == 303
+    status, html = await visitor.text("/dashboard")
+    assert status == 401 and "signed out" in html
 
 
 async def test_a_move_link_is_not_spent_by_opening_it(app):
