@@ -49,6 +49,12 @@ INSERT INTO learner_stats (learner_id)
 SELECT id FROM learners WHERE id NOT IN (SELECT learner_id FROM learner_stats);
 
 UPDATE learner_stats SET
+    correct_count = (SELECT COALESCE(SUM(correct_count), 0) FROM learner_words lw
+                     WHERE lw.learner_id = learner_stats.learner_id),
+    wrong_count = (SELECT COALESCE(SUM(wrong_count), 0) FROM learner_words lw
+                   WHERE lw.learner_id = learner_stats.learner_id),
+    sessions_count = (SELECT COUNT(*) FROM study_sessions s
+                      WHERE s.learner_id = learner_stats.learner_id),
     words_studied = (SELECT COUNT(*) FROM learner_words lw
                      WHERE lw.learner_id = learner_stats.learner_id),
     active_groups = (SELECT COUNT(*) FROM learner_groups lg

@@ -42,6 +42,24 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
 TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
 PERCENT: Schema = {"type": "number", "minimum": 0, "maximum": 100}
+NUMBER: Schema = {"type": "number"}
+RATING: Schema = {"enum": ["again", "hard", "good", "easy"]}
+SCHEDULE: Schema = {
+    "anyOf": [
+        {"type": "null"},
+        _obj(
+            {
+                "state": {"enum": ["learning", "review", "relearning"]},
+                "due": TIME,
+                "stability": NUMBER,
+                "difficulty": NUMBER,
+                "retrievability": {"type": "number", "minimum": 0, "maximum": 1},
+                "last_review": TIME,
+            },
+            {"known": {"type": "boolean"}},
+        ),
+    ]
+}
 
 WORD_FIELDS: dict[str, Schema] = {
     "id": INT_ID,
@@ -94,6 +112,7 @@ def _schemas() -> dict[str, Schema]:
                 **WORD_FIELDS,
                 "stats": _obj({"correct_count": COUNT, "wrong_count": COUNT}),
                 "groups": {"type": "array", "items": _obj({"id": INT_ID, "name": TEXT})},
+                "schedule": SCHEDULE,
             }
         ),
         "WordPage": _page_of("Word"),
@@ -128,7 +147,8 @@ def _schemas() -> dict[str, Schema]:
                 "total_words_available": COUNT,
                 "mastery_percentage": PERCENT,
                 "last_studied_date": TIME_OR_NULL,
-            }
+            },
+            {"known_words": COUNT},
         ),
         "QuickStats": _obj(
             {
@@ -138,11 +158,21 @@ def _schemas() -> dict[str, Schema]:
                 "study_streak_days": COUNT,
             }
         ),
-        "LaunchRequest": _obj({"group_id": INT_ID, "study_activity_id": INT_ID}),
+        "LaunchRequest": _obj(
+            {"group_id": INT_ID, "study_activity_id": INT_ID},
+            {"mode": {"enum": ["scheduled", "ahead", "missed"]}},
+        ),
         "LaunchedSession": _obj(
             {"id": INT_ID, "group_id": INT_ID, "study_activity_id": INT_ID, "created_at": TIME}
         ),
-        "ReviewRequest": _obj({"correct": {"type": "boolean"}}),
+        "ReviewRequest": _obj(
+            {"correct": {"type": "boolean"}},
+            {
+                "client_id": {"type": "string", "minLength": 1, "maxLength": 64},
+                "rating": RATING,
+                "answer": {"type": "string", "minLength": 1, "maxLength": 500},
+            },
+        ),
         "Review": _obj(
             {
                 "success": {"const": True},
@@ -151,7 +181,62 @@ def _schemas() -> dict[str, Schema]:
                 "study_session_id": INT_ID,
                 "correct": {"type": "boolean"},
                 "created_at": TIME,
+                "schedule": SCHEDULE,
+            },
+            {"rating": RATING, "client_id": TEXT_OR_NULL},
+        ),
+        "NextCard": _obj(
+            {
+                "word": ref("Word"),
+                "position": {"type": "integer", "minimum": 1},
+                "total": {"type": "integer", "minimum": 1},
+                "reason": {"enum": ["due", "new", "ahead", "missed"]},
+            },
+            {"repeat": {"type": "boolean"}},
+        ),
+        "Undone": _obj(
+            {
+                "review": _obj(
+                    {
+                        "id": INT_ID,
+                        "word_id": INT_ID,
+                        "study_session_id": INT_ID,
+                        "correct": {"type": "boolean"},
+                        "created_at": TIME,
+                    },
+                    {"rating": RATING, "client_id": TEXT_OR_NULL},
+                ),
+                "schedule": SCHEDULE,
             }
+        ),
+        "DueSummary": _obj(
+            {
+                "due_now": COUNT,
+                "due_today": COUNT,
+                "known_words": COUNT,
+                "forecast": {
+                    "type": "array",
+                    "minItems": 7,
+                    "maxItems": 7,
+                    "items": _obj({"date": {"type": "string", "format": "date"}, "count": COUNT}),
+                },
+            },
+            {"timezone": TEXT},
+        ),
+        "StudySettings": _obj(
+            {
+                "new_words_per_day": {"type": "integer", "minimum": 0, "maximum": 500},
+                "session_length": {"type": "integer", "minimum": 1, "maximum": 500},
+                "timezone": TEXT_OR_NULL,
+            }
+        ),
+        "StudySettingsUpdate": _obj(
+            {},
+            {
+                "new_words_per_day": {"type": "integer", "minimum": 0, "maximum": 500},
+                "session_length": {"type": "integer", "minimum": 1, "maximum": 500},
+                "timezone": TEXT_OR_NULL,
+            },
         ),
         "ResetDone": _obj({"success": {"const": True}, "message": TEXT}),
         "OpenAPI": _obj({"openapi": {"const": "3.1.0"}, "paths": {"type": "object"}}),
@@ -163,11 +248,11 @@ def _schemas() -> dict[str, Schema]:
 ERRORS = {
     400: "The query string or body cannot be parsed",
     401: "A learner (or admin) credential is needed, or the one sent is unknown or revoked",
-    409: "Conflicts with the current data (a name in use, the default learner)",
     429: "Too many attempts from this address (see Retry-After)",
     403: "Refused: a cross-site request, or an admin action without the admin token",
     404: "No such route or id",
     405: "The route does not have this method (see the Allow header)",
+    409: "A conflict with the current state (the error says which)",
     413: "The body is over the size limit",
     415: "The body is not JSON",
     422: "The JSON body breaks a rule (the error names the field)",
@@ -251,12 +336,33 @@ def _operations() -> list[Operation]:
          [SESSION, PAGE, *_sorting(SESSION_WORD_SORTS)], None, 200, "WordPage"),
         ("post", "/api/study_sessions/{session_id}/words/{word_id}/review", "reviewWord",
          "Record one answer", [SESSION, WORD], "ReviewRequest", 201, "Review"),
+        ("get", "/api/study_sessions/{session_id}/next", "nextWord",
+         "The session's next card (204 when its queue is done)",
+         [SESSION], None, 200, "NextCard"),
+        ("post", "/api/study_sessions/{session_id}/undo", "undoAnswer",
+         "Take back the session's last answer (409 when none is left)",
+         [SESSION], None, 200, "Undone"),
+        ("get", "/api/dashboard/due", "dueSummary",
+         "Due now, due today, known words and a 7-day forecast", [tz], None, 200, "DueSummary"),
+        ("get", "/api/study_settings", "showStudySettings", "The learner's study settings",
+         [], None, 200, "StudySettings"),
+        ("put", "/api/study_settings", "updateStudySettings",
+         "Change the learner's study settings", [], "StudySettingsUpdate", 200, "StudySettings"),
         ("post", "/api/reset_history", "resetHistory", "Delete every session and review",
          [], None, 200, "ResetDone"),
         ("post", "/api/full_reset", "fullReset", "Back to the freshly seeded state",
          [], None, 200, "ResetDone"),
         *learner_operations(PAGE, _sorting, _param),
     ]  # fmt: skip
+
+
+# Further answers of some operations: status -> (description, schema or None for no body).
+EXTRA_RESPONSES: dict[str, dict[int, tuple[str, str | None]]] = {
+    "reviewWord": {200: ("The same client_id again: the first result, nothing recorded", "Review")},
+    "nextWord": {204: ("The session's queue is done", None)},
+}
+# Operations that may answer 409.
+CONFLICTS = frozenset({"reviewWord", "undoAnswer"})
 
 
 def _error_statuses(operation: Operation) -> set[int]:
@@ -266,8 +372,10 @@ def _error_statuses(operation: Operation) -> set[int]:
         statuses.add(400)
     if any(p["in"] == "path" for p in params) or path.endswith("last_study_session"):
         statuses.add(404)
-    if method == "post":
+    if method in ("post", "put"):
         statuses.update(POST_ERRORS)
+    if operation[2] in CONFLICTS:
+        statuses.add(409)
     if body:
         statuses.update({400, 404, 422})  # unparsable JSON, unknown ids, broken rules
     statuses.update(learner_error_statuses(method, path))
@@ -279,6 +387,10 @@ def _operation(operation: Operation) -> Schema:
     responses: Schema = {
         str(ok): {"description": summary, "content": {JSON: {"schema": ref(schema)}}}
     }
+    for status, (description, extra) in EXTRA_RESPONSES.get(op_id, {}).items():
+        responses[str(status)] = {"description": description}
+        if extra:
+            responses[str(status)]["content"] = {JSON: {"schema": ref(extra)}}
     for status in sorted(_error_statuses(operation)):
         responses[str(status)] = {
             "description": ERRORS[status],

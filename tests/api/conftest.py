@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from helpers import api_client
+
+from webapp.db import set_clock
 
 
 @pytest.fixture
@@ -20,3 +23,32 @@ async def client_with(database_url: str) -> AsyncIterator[Callable[..., Awaitabl
             return await stack.enter_async_context(api_client(database_url, **config))
 
         yield make
+
+
+class SimulatedClock:
+    """The server's clock, moved by the test (webapp.db.set_clock)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Iterator[SimulatedClock]:
+    """A simulated server clock for this test, starting Monday 2026-11-23 00:00 UTC."""
+    simulated = SimulatedClock(datetime(2026, 11, 23, tzinfo=UTC))
+    set_clock(simulated)
+    try:
+        yield simulated
+    finally:
+        set_clock(None)

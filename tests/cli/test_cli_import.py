@@ -88,6 +88,11 @@ async def test_import_into_an_empty_database_keeps_everything(empty_database_url
     run = cli_on(empty_database_url, "import-seed-db", str(source))
     assert run.code == 0, run.err
     assert "2,000" in run.out or "2000" in run.out
+    assert "rebuilding the study schedule" in run.out
+    checked = cli_on(empty_database_url, "reschedule", "--check")
+    assert checked.code == 0, checked.err
+    studied = sum(1 for w in expected["words"].values() if w["correct_count"] + w["wrong_count"])
+    assert f"{studied:,} cards equal the replay" in checked.out
 
     async with api_client(empty_database_url) as client:
         words = await all_items(client, "/api/words")

@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import run_cli
 from webapp import migrations
 from webapp.db import Database, sqlite_path
-from webapp.services import study
+from webapp.services import reviews, study
 
 from .checks import assert_counters_equal_recount
 
@@ -37,14 +37,18 @@ async def test_backup_of_a_database_being_written_is_whole_and_consistent(
         assert not target.exists()
         return
 
-    session = await study.launch_session(conn, group_id=1, activity_id=1)
+    session = await study.launch_session(conn, learner_id=1, group_id=1, activity_id=1)
     stop = asyncio.Event()
 
     async def keep_reviewing() -> int:
         written = 0
         while not stop.is_set():
-            await study.record_review(
-                conn, session_id=session["id"], word_id=1 + written % 30, correct=written % 2 == 0
+            await reviews.record_review(
+                conn,
+                learner_id=1,
+                session_id=session["id"],
+                word_id=1 + written % 30,
+                correct=written % 2 == 0,
             )
             written += 1
             await asyncio.sleep(0)

@@ -76,6 +76,22 @@ EXCHANGES: list[tuple[str, str, str, Any]] = [
      "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": "yes"}),
     ("POST", "/api/study_sessions/99999/words/2/review",
      "/api/study_sessions/{session_id}/words/{word_id}/review", {"correct": True}),
+    ("POST", "/api/study_sessions/1/words/3/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review",
+     {"correct": True, "client_id": "answer-1", "rating": "easy"}),
+    ("POST", "/api/study_sessions/1/words/3/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review",
+     {"correct": True, "client_id": "answer-1", "rating": "easy"}),
+    ("GET", "/api/study_sessions/1/next", "/api/study_sessions/{session_id}/next", None),
+    ("POST", "/api/study_sessions/1/undo", "/api/study_sessions/{session_id}/undo", None),
+    ("POST", "/api/study_sessions/1/words/3/review",
+     "/api/study_sessions/{session_id}/words/{word_id}/review",
+     {"correct": True, "client_id": "answer-1"}),
+    ("POST", "/api/study_sessions/99999/undo", "/api/study_sessions/{session_id}/undo", None),
+    ("GET", "/api/dashboard/due?tz=Asia/Tokyo", "/api/dashboard/due", None),
+    ("GET", "/api/study_settings", "/api/study_settings", None),
+    ("PUT", "/api/study_settings", "/api/study_settings", {"session_length": 15}),
+    ("PUT", "/api/study_settings", "/api/study_settings", {"session_length": 0}),
     ("GET", "/api/dashboard/last_study_session", "/api/dashboard/last_study_session", None),
     ("GET", "/api/dashboard/study_progress", "/api/dashboard/study_progress", None),
     ("GET", "/api/dashboard/quick_stats?tz=Asia/Tokyo", "/api/dashboard/quick_stats", None),
@@ -168,4 +184,4 @@ async def test_answers_validate_against_the_description(client):
             reached.add((method, template))
         statuses.add(response.status_code)
     assert described_operations(openapi_document()) == reached
-    assert {200, 201, 400, 404, 405, 422} <= statuses
+    assert {200, 201, 400, 404, 405, 409, 422} <= statuses

@@ -16,7 +16,7 @@ from typing import Any
 from tests.helpers import run_cli
 from webapp import create_app
 from webapp.db import Database
-from webapp.services import study
+from webapp.services import reviews, study
 
 
 async def make_history(url: str) -> None:
@@ -27,10 +27,12 @@ async def make_history(url: str) -> None:
         async with database.connection() as conn:
             await conn.execute("UPDATE learners SET timezone = 'Asia/Tokyo' WHERE id = 1")
             for n in range(12):
-                session = await study.launch_session(conn, group_id=1 + n % 4, activity_id=1)
+                session = await study.launch_session(
+                    conn, learner_id=1, group_id=1 + n % 4, activity_id=1
+                )
                 for k in range(n % 5 + 1):
-                    await study.record_review(
-                        conn, session_id=session["id"], word_id=1 + (n * 7 + k) % 60,
+                    await reviews.record_review(
+                        conn, learner_id=1, session_id=session["id"], word_id=1 + (n * 7 + k) % 60,
                         correct=(n + k) % 3 != 0,
                     )  # fmt: skip
     finally:
@@ -60,6 +62,12 @@ async def api_answers(url: str) -> dict[str, Any]:
                 page += 1
 
         answers["words"] = await every("/api/words")
+        answers["due"] = await get("/api/dashboard/due?tz=Asia/Tokyo")
+        answers["schedules"] = [
+            {k: v for k, v in ((await get(f"/api/words/{w}"))["schedule"] or {}).items()
+             if k != "retrievability"}  # computed at the time of asking
+            for w in range(1, 61)
+        ]  # fmt: skip
         answers["words_by_wrong"] = await every("/api/words?sort=wrong_count&order=desc")
         answers["groups"] = await every("/api/groups")
         for group in answers["groups"]:
@@ -128,6 +136,10 @@ async def test_sqlite_to_backend_to_sqlite_changes_nothing(backend, templates, t
     assert original["last_study_session"][0] == 200
     assert await api_answers(middle) == original
     assert await api_answers(final) == original
+    # the import rebuilt the study cards from the history
+    for url in (middle, final):
+        checked = await asyncio.to_thread(cli, "reschedule", "--check", url=url)
+        assert "cards equal the replay" in checked and not checked.startswith("0 cards")
     assert without_exported_at(second) == without_exported_at(first)
     header = json.loads(first.read_text(encoding="utf-8").splitlines()[0])
     assert header["counts"]["study_sessions"] == 12

@@ -220,7 +220,7 @@ async def _settings(status: int = 200, **extra: Any) -> Response:
 async def save_profile() -> Response:
     form = await request.form
     learner_id = current_learner_id()
-    changes = {"name": form.get("name", ""), "timezone": form.get("timezone", "")}
+    changes = {"name": form.get("name", "")}
     try:
         await profiles.update_learner(await conn(), learner_id, changes)
     except PortalError as refusal:

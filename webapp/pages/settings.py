@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from quart import Response, flash, redirect, request
 
 from ..admin_auth import sign_in_allowed
-from ..errors import Forbidden, TooManyRequests, Unauthorized
+from ..errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from ..learner import current_learner_id, resolved
 from ..security import (
     admin_mode,
     end_admin_session,
@@ -17,13 +17,12 @@ from ..security import (
     signed_in,
     start_admin_session,
 )
-from ..services import resets
+from ..services import resets, study_settings
 from ..web import conn
 from . import pages
 from .rendering import THEME_COOKIE, THEMES, render_page
 
 CONFIRMATION = "reset me"
-TIMEZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
 THEME_MAX_AGE = 365 * 24 * 3600
 
 
@@ -43,7 +42,10 @@ async def settings_page(
         signed_in=signed_in(),
         errors=errors or {},
         values=values or {},
-        timezones=TIMEZONES,
+        # a visitor without a profile has no study settings yet (the page still works)
+        study=await study_settings.get_study_settings(await conn(), learner_id=learner_id)
+        if (learner_id := resolved().learner_id) is not None
+        else None,
         **(await profile_context()),
         **extra,
     )
@@ -75,6 +77,22 @@ async def save_theme() -> Response:
         secure=request.scheme == "https",
     )
     return response
+
+
+@pages.post("/settings/study")
+async def save_study_settings() -> Response:
+    form = await request.form
+    given = {name: form.get(name, "") for name in ("new_words_per_day", "session_length")}
+    given["timezone"] = form.get("timezone", "")
+    try:
+        await study_settings.update_study_settings(
+            await conn(), learner_id=current_learner_id(), given=given
+        )
+    except InvalidInput as error:
+        field = str(error.detail.get("field", "new_words_per_day"))
+        return await _settings_page(status=422, errors={field: error.message}, values=given)
+    await flash("Study settings saved.", "success")
+    return redirect("/settings", 303)
 
 
 @pages.post("/settings/sign_in")

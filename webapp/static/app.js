@@ -76,16 +76,8 @@
     if (e.target.matches && e.target.matches("select[data-choice]")) syncChoice(e.target);
   });
 
-  // (e) A learner without a time zone yet: preselect the browser's own (they still Save).
-  function preselectBrowserZone(select) {
-    var zone = "";
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { zone = ""; }
-    if (zone && select.querySelector('option[value="' + zone.replace(/"/g, "") + '"]')) select.value = zone;
-  }
-
   function init(root) {
     root.querySelectorAll("select[data-choice]").forEach(syncChoice);
-    root.querySelectorAll("select[data-browser-zone]").forEach(preselectBrowserZone);
     if (history.length > 1) {
       root.querySelectorAll("[data-history-back]").forEach(function (b) { b.hidden = false; });
     }
