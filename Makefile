@@ -33,7 +33,7 @@ run: setup serve
 
 serve: $(VENV)/.runtime
 	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT)
+	LOCAL_MODE=1 $(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT)
 
 ## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
 browser-deps:

@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.helpers import CliRun, run_cli, test_app_of
+from tests.helpers import CliRun, build_app, run_cli
 from webapp.db import Conn, Database
 from webapp.migrations import migrate
 from webapp.services.seeding import seed
@@ -162,7 +162,7 @@ async def empty_database_url(backend: str, templates: Templates) -> str:
 
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator:
-    application = test_app_of({"DATABASE_URL": database_url})
+    application = build_app({"DATABASE_URL": database_url})
     async with application.test_app() as test_app:
         yield test_app
 

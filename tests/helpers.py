@@ -267,7 +267,7 @@ class LoopbackTestClient(QuartClient):
         )
 
 
-def test_app_of(config: dict[str, Any]) -> Quart:
+def build_app(config: dict[str, Any]) -> Quart:
     """The portal with the test settings (`config` on top), its test client on loopback."""
     app = create_app({**TEST_CONFIG, **config})
     app.test_client_class = LoopbackTestClient
@@ -277,7 +277,7 @@ def test_app_of(config: dict[str, Any]) -> Quart:
 @asynccontextmanager
 async def api_client(database_url: str, **config: Any) -> AsyncIterator[Any]:
     """A test client of an app on `database_url` with extra settings."""
-    app = test_app_of({"DATABASE_URL": database_url, **config})
+    app = build_app({"DATABASE_URL": database_url, **config})
     async with app.test_app() as running:
         yield running.test_client()
 

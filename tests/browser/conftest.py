@@ -144,7 +144,13 @@ class Portal:
 
     def start(self, wait: float = 30) -> Portal:
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET_KEY}
+        # Local mode: the browser acts as the person who started the portal here.
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": SECRET_KEY,
+            "LOCAL_MODE": "1",
+        }
         for name in ("ADMIN_TOKEN", "PUBLIC_URL", "TRUST_PROXY"):
             env.pop(name, None)
         env.update(self.extra_env)

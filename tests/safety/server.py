@@ -71,11 +71,13 @@ class Client:
         path: str,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        data: bytes | None = None,
     ) -> Reply:
+        """`body` is sent as JSON; `data` as it is (a form, say)."""
         if self._conn is None:
             self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         sent_headers = dict(headers or {})
-        payload = None
+        payload = data
         if body is not None:
             payload = json.dumps(body).encode()
             sent_headers.setdefault("Content-Type", "application/json")
@@ -113,14 +115,19 @@ class Server:
 
     def start(self, wait: float = 60) -> Server:
         self.port = free_port()
+        # Hosted as the Procfile runs it: no admin or proxy settings unless a test gives them.
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("ADMIN_TOKEN", "LOCAL_MODE", "TRUST_PROXY", "PUBLIC_URL")
+        }
         env = {
-            **os.environ,
+            **inherited,
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "test-secret-key",
             **self.env,
         }
-        env.pop("ADMIN_TOKEN", None)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             procfile_web_command(self.port, self.workers),
@@ -151,8 +158,9 @@ class Server:
             time.sleep(0.2)
         raise AssertionError(f"server not healthy after {wait}s:\n{self.output()}")
 
-    def client(self) -> Client:
-        return Client(self.port)
+    def client(self, port: int | None = None) -> Client:
+        """A client of the server (or of a proxy in front of it, on `port`)."""
+        return Client(port or self.port)
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from quart import session
 
-from webapp import create_app
+from tests.helpers import build_app
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -67,14 +67,7 @@ async def test_https_connection_gets_hsts(client):
 
 
 def _app_with_session_probe(database_url: str, **overrides: str):  # type: ignore[no-untyped-def]
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key",
-            "TESTING": True,
-            **overrides,
-        }
-    )
+    app = build_app({"DATABASE_URL": database_url, **overrides})
 
     @app.get("/_probe/session")
     async def touch_session() -> str:  # a stand-in for any page that signs a user in

@@ -36,9 +36,18 @@ async def list_groups() -> Response:
 
 
 def share_url(group_id: int) -> str:
-    """Absolute link to the group; PUBLIC_URL wins behind a proxy."""
-    base = settings().public_url or request.host_url.rstrip("/")
-    return f"{base}/groups/{group_id}"
+    """The link a teacher sends: from PUBLIC_URL, never from a Host a client chose.
+
+    In local mode the Host is one of this machine's loopback names (check_host
+    refuses any other), so it is used; a hosted portal without PUBLIC_URL can only
+    give the path.
+    """
+    path = f"/groups/{group_id}"
+    if settings().public_url:
+        return f"{settings().public_url}{path}"
+    if settings().local_mode:
+        return f"{request.host_url.rstrip('/')}{path}"
+    return path
 
 
 @pages.get(f"/groups/<{ID}:group_id>")
