@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import run_cli, build_app
+from tests.helpers import build_app, run_cli
 from webapp.db import Database
 from webapp.services import reviews, study
 
