@@ -118,7 +118,14 @@ async def _learner_rows(conn: Any) -> dict[str, dict[int, int]]:
     by_learner = "SELECT learner_id AS k, COUNT(*) AS n FROM {} GROUP BY learner_id"
     queries = {
         table: by_learner.format(table)
-        for table in ("study_sessions", "learner_tokens", "learner_move_codes", "learner_stats")
+        for table in (
+            "study_sessions",
+            "learner_tokens",
+            "learner_move_codes",
+            "learner_stats",
+            "learner_words",
+            "learner_groups",
+        )
     }
     queries["reviews"] = (
         "SELECT s.learner_id AS k, COUNT(*) AS n FROM words_review_items r"
@@ -268,3 +275,4 @@ async def test_reset_my_history_leaves_others_alone(client):
     assert document["learner"]["name"] == "Ren"
     assert [s["id"] for s in document["study_sessions"]] == [ren_session]
     assert [r["correct"] for r in document["reviews"]] == [False]
+    assert [(w["correct_count"], w["wrong_count"]) for w in document["schedule"]] == [(0, 1)]

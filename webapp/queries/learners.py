@@ -316,3 +316,22 @@ async def restore_default_learner(conn: Conn, learner_id: int) -> None:
 
 async def get_learner_name(conn: Conn, learner_id: int) -> str | None:
     return await conn.fetch_val("SELECT name FROM learners WHERE id = :id", {"id": learner_id})
+
+
+async def list_learner_schedule(conn: Conn, learner_id: int) -> list[dict[str, Any]]:
+    """The learner's per-word counts and FSRS card (state NULL: no card yet)."""
+    rows = await conn.fetch_all(
+        "SELECT lw.word_id, w.japanese, lw.correct_count, lw.wrong_count, lw.state,"
+        " lw.stability, lw.difficulty, lw.due, lw.last_review"
+        " FROM learner_words lw JOIN words w ON w.id = lw.word_id"
+        " WHERE lw.learner_id = :id ORDER BY lw.word_id",
+        {"id": learner_id},
+    )
+    return [
+        {
+            **row,
+            "due": to_api_timestamp(row["due"]),
+            "last_review": to_api_timestamp(row["last_review"]),
+        }
+        for row in rows
+    ]

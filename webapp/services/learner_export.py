@@ -14,7 +14,7 @@ from . import learners as profiles
 
 
 async def export_learner(conn: Conn, learner_id: int) -> dict[str, Any]:
-    """Profile, sessions and reviews, read in one go (a learner's history is small)."""
+    """Profile, sessions, reviews and schedule, read in one go (one learner's is small)."""
     learner = await profiles.profile(conn, learner_id)
     return {
         "format": "lang-portal-learner",
@@ -23,6 +23,7 @@ async def export_learner(conn: Conn, learner_id: int) -> dict[str, Any]:
         "learner": learner,
         "study_sessions": await q.list_learner_sessions(conn, learner_id),
         "reviews": await q.list_learner_reviews(conn, learner_id),
+        "schedule": await q.list_learner_schedule(conn, learner_id),
     }
 
 

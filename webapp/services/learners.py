@@ -17,6 +17,7 @@ from typing import Any
 from ..config import is_timezone
 from ..db import Conn, to_api_timestamp, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
+from ..queries import cards
 from ..queries import learners as q
 from . import DEFAULT_LEARNER_ID
 
@@ -159,6 +160,7 @@ async def delete_learner(conn: Conn, learner_id: int) -> dict[str, int]:
             "The default learner cannot be deleted: reset its history instead", field="learner_id"
         )
     async with conn.transaction():
+        await cards.lock_learner(conn, learner_id)  # no answer of theirs lands half-way
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
         # Their history first (triggers keep only their own counters moving), then the
@@ -172,6 +174,7 @@ async def delete_learner(conn: Conn, learner_id: int) -> dict[str, int]:
 async def reset_learner_history(conn: Conn, learner_id: int) -> dict[str, int]:
     """This learner's sessions, reviews and schedule; nobody else's."""
     async with conn.transaction():
+        await cards.lock_learner(conn, learner_id)
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
         await q.subtract_learner_group_sessions(conn, learner_id)
