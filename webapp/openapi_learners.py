@@ -4,6 +4,7 @@ webapp/openapi.py): their schemas and operations, in that module's shapes."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from .queries.classes import CLASS_SORTS
 from .queries.learners import LEARNER_SORTS
@@ -17,8 +18,6 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
 TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
 PERCENT: Schema = {"type": "number", "minimum": 0, "maximum": 100}
-# Per-learner routes (X-Learner-Token, the cookie, or the default learner).
-LEARNER_PATHS = ("/api/learners/me",)
 # Admin routes besides the resets.
 ADMIN_OPERATIONS = {
     ("get", "/api/learners"),
@@ -41,7 +40,20 @@ def _ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# What the portal accepts (services/learners.py): 1-40 characters, not only spaces, no
+# control characters (they are trimmed and NFC-normalised before the checks).
+_NO_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+NAME: Schema = {
+    "type": "string",
+    "maxLength": 40,
+    "pattern": f"^[^{_NO_CONTROL}]*[^\\s{_NO_CONTROL}][^{_NO_CONTROL}]*$",
+}
+# 8 Crockford base32 characters; case, spaces and '-' ignored, O/I/L read as 0/1/1.
+MOVE_CODE: Schema = {"type": "string", "pattern": "^[\\s-]*(?:[0-9A-TV-Za-tv-z][\\s-]*){8}$"}
+
+
 def learner_schemas() -> dict[str, Schema]:
+    zone: Schema = {"enum": [None, "", *sorted(available_timezones())]}
     profile = {"id": INT_ID, "name": TEXT, "timezone": TEXT_OR_NULL, "created_at": TIME}
     roster_item = {
         "id": INT_ID,
@@ -74,11 +86,11 @@ def learner_schemas() -> dict[str, Schema]:
         "learners_missed": COUNT,
     }
     return {
-        "NewLearnerRequest": _obj({"name": TEXT}, {"timezone": TEXT_OR_NULL}),
+        "NewLearnerRequest": _obj({"name": NAME}, {"timezone": zone}),
         "NewLearner": _obj({**profile, "token": TEXT}),
         "Me": _obj({**profile, "is_default": {"type": "boolean"}, "devices": COUNT}),
-        "LearnerChange": _obj({}, {"name": TEXT, "timezone": TEXT_OR_NULL}),
-        "LearnerRename": _obj({"name": TEXT}),
+        "LearnerChange": _obj({}, {"name": NAME, "timezone": zone}),
+        "LearnerRename": _obj({"name": NAME}),
         "LearnerDeleted": _obj(
             {
                 "success": {"const": True},
@@ -86,7 +98,7 @@ def learner_schemas() -> dict[str, Schema]:
             }
         ),
         "MoveCode": _obj({"code": TEXT, "url": TEXT, "expires_at": TIME}),
-        "MoveCodeRequest": _obj({"code": TEXT}),
+        "MoveCodeRequest": _obj({"code": MOVE_CODE}),
         "MovedLearner": _obj({"id": INT_ID, "name": TEXT, "token": TEXT}),
         "TokensRevoked": _obj({"revoked": COUNT}),
         "LearnerExport": _obj(
@@ -162,10 +174,29 @@ def learner_operations(
     ]  # fmt: skip
 
 
+# Routes that never ask who the learner is (so never answer 401 for a learner).
+_NO_LEARNER = {
+    "/health",
+    "/api/openapi.json",
+    "/api/groups",
+    "/api/groups/{group_id}",
+    "/api/study_activities/{activity_id}",
+    "/api/learners/transfer",
+}
+
+
 def learner_error_statuses(method: str, path: str) -> set[int]:
-    """What the learner and class operations may answer besides the usual."""
+    """What operations may answer because of learner profiles and the admin rule.
+
+    Every route that acts for a learner (or shows a learner's counts) answers 401
+    without one, or for a token that is unknown or revoked.
+    """
     statuses: set[int] = set()
-    if path.startswith(LEARNER_PATHS) or path.startswith("/api/groups/{group_id}/class"):
+    never_asks = path in _NO_LEARNER or (method, path) in {
+        ("post", "/api/learners"),
+        ("get", "/api/study_activities"),
+    }
+    if not never_asks:
         statuses.add(401)
     if (method, path) in ADMIN_OPERATIONS:
         statuses.update({401, 403})

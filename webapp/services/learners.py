@@ -54,7 +54,8 @@ def clean_name(raw: object) -> tuple[str, str]:
         raise InvalidInput("Type a name (1 to 40 characters)", field="name")
     if len(name) > NAME_MAX:
         raise InvalidInput(f"A name is at most {NAME_MAX} characters", field="name")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
+    # Cc: control characters; Cs: lone surrogates (no database can store them).
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
         raise InvalidInput("A name cannot contain control characters", field="name")
     return name, unicodedata.normalize("NFKC", name).casefold()
 
