@@ -354,6 +354,8 @@ class Run:
             "session_counter": "SELECT correct_count + wrong_count FROM study_sessions "
             "WHERE id = {sid}",
             "word_counters": "SELECT SUM(correct_count + wrong_count) FROM words",
+            # with the study engine a word's counts are per learner
+            "learner_word_counters": "SELECT SUM(correct_count + wrong_count) FROM learner_words",
             "learner_counter": "SELECT correct_count + wrong_count FROM learner_stats "
             "WHERE learner_id = 1",
         }

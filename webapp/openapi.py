@@ -90,6 +90,12 @@ ACTIVITY_FIELDS: dict[str, Schema] = {
 }
 
 
+@cache
+def _zones() -> list[str]:
+    """IANA zone names, and "" for "not given"."""
+    return ["", *sorted(available_timezones())]
+
+
 def _page_of(item: str) -> Schema:
     return _obj({"items": {"type": "array", "items": ref(item)}, "pagination": ref("Pagination")})
 
@@ -235,7 +241,8 @@ def _schemas() -> dict[str, Schema]:
             {
                 "new_words_per_day": {"type": "integer", "minimum": 0, "maximum": 500},
                 "session_length": {"type": "integer", "minimum": 1, "maximum": 500},
-                "timezone": TEXT_OR_NULL,
+                # empty or null: not set (the portal's DEFAULT_TIMEZONE applies)
+                "timezone": {"anyOf": [{"type": "null"}, {"enum": _zones()}]},
             },
         ),
         "ResetDone": _obj({"success": {"const": True}, "message": TEXT}),
@@ -291,8 +298,7 @@ Operation = tuple[str, str, str, str, list[Schema], str | None, int, str]
 
 def _operations() -> list[Operation]:
     # Empty: the learner's zone, else the portal's default.
-    zones = ["", *sorted(available_timezones())]
-    tz = _param("tz", "query", {"type": "string", "enum": zones})
+    tz = _param("tz", "query", {"type": "string", "enum": _zones()})
     launch = ("LaunchRequest", 201, "LaunchedSession")
     return [
         ("get", "/health", "health", "The process and its database answer",

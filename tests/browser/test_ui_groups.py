@@ -11,7 +11,8 @@ from playwright.async_api import expect
 pytestmark = pytest.mark.browser
 
 
-async def test_share_link_then_study_this_group(contexts, portal) -> None:
+async def test_share_link_then_study_this_group(contexts, fresh_portal) -> None:
+    portal = fresh_portal  # a new learner: the day's 10 new words are all still there
     teacher, _ = await contexts.page(portal)
     await teacher.goto("/groups")
     await teacher.locator("#groups-table").get_by_role("link", name="Food & Drink").click()
@@ -43,11 +44,11 @@ async def test_share_link_then_study_this_group(contexts, portal) -> None:
     await expect(launch).to_be_enabled()
     await launch.click()
     await expect(learner).to_have_url(re.compile(r"/study_sessions/\d+/flashcards$"))
-    await expect_position(learner, "1 / 20")
+    await expect_position(learner, "1 / 10")
     await expect(learner.locator("#flashcard .progress-line")).to_contain_text("Food & Drink")
     await learner.get_by_role("button", name="Show answer").click()
     await learner.get_by_role("button", name="✓ Right").click()
-    await expect_position(learner, "2 / 20")
+    await expect_position(learner, "2 / 10")
     session_id = path_of(learner).split("/")[2]
 
     # The group page lists the new session.

@@ -72,8 +72,8 @@ async def test_navigation_and_words_table_without_javascript(contexts, portal) -
         await page.get_by_role("link", name="Refresh quick stats").click()
 
 
-async def test_launch_and_answer_flashcards_without_javascript(contexts, portal) -> None:
-    page, _ = await contexts.page(portal, java_script_enabled=False)
+async def test_launch_and_answer_flashcards_without_javascript(contexts, fresh_portal) -> None:
+    page, _ = await contexts.page(fresh_portal, java_script_enabled=False)
     await page.goto("/study_activities")
     await page.get_by_role("link", name="Launch Flashcards").click()
     launch = page.get_by_role("button", name="Launch now")
@@ -95,7 +95,7 @@ async def test_launch_and_answer_flashcards_without_javascript(contexts, portal)
     assert path_of(page).endswith("/flashcards")
     await page.get_by_role("button", name="Show answer").click()
     await page.get_by_role("button", name="✗ Wrong").click()
-    await expect_position(page, "3 / 4")
+    await expect_position(page, "3 / 5")  # the missed word comes back at the end
 
     # The session page counts both answers.
     await page.goto(session_path)

@@ -29,15 +29,17 @@ async def launch_flashcards(page: Page, group_label: str) -> str:
     return page.url.removeprefix(page.url.split("/study_sessions")[0])
 
 
-async def test_no_horizontal_scroll_at_360px(contexts, portal) -> None:
-    page, watcher = await contexts.page(portal, viewport=PHONE, is_mobile=True, has_touch=True)
+async def test_no_horizontal_scroll_at_360px(contexts, fresh_portal) -> None:
+    page, watcher = await contexts.page(
+        fresh_portal, viewport=PHONE, is_mobile=True, has_touch=True
+    )
     flashcards = await launch_flashcards(page, f"{TINY_GROUP} (4 words)")
     session = flashcards.removesuffix("/flashcards")
     word_id = await page.locator("#flashcard input[name=reveal]").input_value()
     revealed = f"{flashcards}?reveal={word_id}"  # the no-JavaScript URL of a revealed card
     await page.get_by_role("button", name="Show answer").click()
     await page.get_by_role("button", name="✗ Wrong").click()
-    await expect_position(page, "2 / 4")
+    await expect_position(page, "2 / 5")  # the missed word comes back at the end
     await page.goto("/words?q=taberu")
     word = await page.get_by_role("link", name="食べる", exact=True).get_attribute("href")
     watcher.expect_status(404, "/groups/999999")
@@ -69,7 +71,7 @@ async def test_no_horizontal_scroll_at_360px(contexts, portal) -> None:
             too_wide[url] = width
     # The session summary at the end, too.
     await page.goto(flashcards)
-    for _ in range(3):
+    for _ in range(4):
         await page.get_by_role("button", name="Show answer").click()
         await page.get_by_role("button", name="✓ Right").click()
     await expect(page.get_by_role("heading", name="Session complete")).to_be_visible()
@@ -159,10 +161,10 @@ async def test_hostile_names_render_as_text(contexts, fresh_portal) -> None:
     await launch_flashcards(page, f"{HOSTILE} (2 words)")
     card = page.locator("#flashcard")
     await expect(card.locator(".progress-line")).to_contain_text(HOSTILE)
-    for _ in range(2):
+    for answer in ("✗ Wrong", "✗ Wrong", "✓ Right", "✓ Right"):  # the missed words come back
         await page.get_by_role("button", name="Show answer").click()
         await expect(card.locator(".answer")).to_be_visible()
-        await page.get_by_role("button", name="✗ Wrong").click()
+        await page.get_by_role("button", name=answer).click()
     await expect(card.get_by_role("heading", name="Session complete")).to_be_visible()
     await expect(card.locator("a.pill", has_text=HOSTILE)).to_be_visible()
     await assert_no_injected_markup(page)

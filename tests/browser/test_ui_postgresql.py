@@ -32,12 +32,12 @@ async def test_pages_on_postgresql(contexts, pg_portal) -> None:
     await page.goto("/study_activities/1/launch")
     await page.get_by_label("Word group").select_option(label="Hobbies & Free Time (25 words)")
     await page.get_by_role("button", name="Launch now").click()
-    await expect_position(page, "1 / 20")
+    await expect_position(page, "1 / 10")  # the daily allowance of new words
     front = (await page.locator("#flashcard .front").inner_text()).strip()
     await page.keyboard.press("Space")
     await expect(page.locator("#flashcard .answer")).to_be_visible()
     await page.keyboard.press("ArrowRight")
-    await expect_position(page, "2 / 20")
+    await expect_position(page, "2 / 10")
     session_path = path_of(page).removesuffix("/flashcards")
     await page.goto(session_path)
     assert await stat(page, "main", "Reviews") == "1"

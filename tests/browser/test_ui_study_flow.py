@@ -68,10 +68,13 @@ async def test_flashcards_session_by_mouse_and_keyboard(contexts, fresh_portal) 
     await expect_position(page, "2 / 4")
 
     # Cards 2-4 by keyboard: Space or Enter reveals; 2 / → right, 1 / ← wrong.
+    # Each wrong answer brings its word back once at the end (the total grows).
     for reveal, answer, next_position in [
         ("Space", "2", "3 / 4"),
-        ("Space", "ArrowLeft", "4 / 4"),
-        ("Enter", "1", None),
+        ("Space", "ArrowLeft", "4 / 5"),
+        ("Enter", "1", "5 / 6"),
+        ("Space", "2", "6 / 6"),
+        ("Space", "ArrowRight", None),
     ]:
         fronts.append((await card.locator(".front").inner_text()).strip())
         await page.keyboard.press(reveal)
@@ -80,26 +83,27 @@ async def test_flashcards_session_by_mouse_and_keyboard(contexts, fresh_portal) 
         if next_position:
             await expect_position(page, next_position)
 
-    # The summary: 2 right, 2 wrong, the missed words linked.
+    # The summary: 4 right, 2 wrong, the missed words linked.
     await expect(card.get_by_role("heading", name="Session complete")).to_be_visible()
-    await expect(card.locator(".summary-counts .correct")).to_have_text("✓ 2 right")
+    await expect(card.locator(".summary-counts .correct")).to_have_text("✓ 4 right")
     await expect(card.locator(".summary-counts .wrong")).to_have_text("✗ 2 wrong")
     missed = [t.strip() for t in await card.locator("a.pill").all_inner_texts()]
     assert len(missed) == 2, missed
-    assert sorted(fronts) == sorted(w[0] for w in TINY_WORDS), "each word shown once"
+    assert sorted(fronts[:4]) == sorted(w[0] for w in TINY_WORDS), "each word shown once"
+    assert fronts[4:] == fronts[2:4], "the two missed words came back, in order"
     assert {m.split(" · ")[0] for m in missed} == {fronts[2], fronts[3]}
 
-    # The session page counts the 4 reviews, per word.
+    # The session page counts the 6 reviews, per word.
     await card.get_by_role("link", name="Session details").click()
     await expect(page).to_have_url(re.compile(re.escape(session_path) + "$"))
-    assert await stat(page, "main", "Reviews") == "4"
+    assert await stat(page, "main", "Reviews") == "6"
     rows = page.locator("#session-words tbody tr")
     await expect(rows).to_have_count(4)
     for front, correct, wrong in [
         (fronts[0], "1", "0"),
         (fronts[1], "1", "0"),
-        (fronts[2], "0", "1"),
-        (fronts[3], "0", "1"),
+        (fronts[2], "1", "1"),
+        (fronts[3], "1", "1"),
     ]:
         row = rows.filter(has=page.get_by_role("link", name=front, exact=True))
         await expect(row.locator("td.correct")).to_have_text(correct)
@@ -110,41 +114,48 @@ async def test_flashcards_session_by_mouse_and_keyboard(contexts, fresh_portal) 
     await expect(page.get_by_role("heading", name="Welcome to Lang Portal")).to_have_count(0)
     last = page.locator("#card-last-session")
     await expect(last.get_by_role("link", name=TINY_GROUP)).to_be_visible()
-    await expect(last.locator(".correct")).to_contain_text("✓ 2")
+    await expect(last.locator(".correct")).to_contain_text("✓ 4")
     await expect(last.locator(".wrong")).to_contain_text("✗ 2")
     await expect(page.locator("#card-progress")).to_contain_text(
         re.compile(r"4\s*/\s*\d+ words studied")
     )
     assert await stat(page, "card-stats", "Study sessions") == "1"
     assert await stat(page, "card-stats", "Active groups") == "1"
-    assert await stat(page, "card-stats", "Success rate") in {"50%", "50.0%"}
+    assert await stat(page, "card-stats", "Success rate") in {"66.7%"}
     assert await stat(page, "card-stats", "Study streak") == "1 day"
     # The card's refresh shows the same figures.
     await page.locator("#refresh-last-session").click()
-    await expect(page.locator("#card-last-session .correct")).to_contain_text("✓ 2")
+    await expect(page.locator("#card-last-session .correct")).to_contain_text("✓ 4")
 
-    # The finished session still shows its summary; "Study again" starts a new one.
+    # The finished session still shows its summary; "Study again" starts a new one,
+    # by the same rules: the four words are not due yet, so it offers the other ways.
     await page.goto(f"{session_path}/flashcards")
-    await expect(card.locator(".summary-counts .correct")).to_have_text("✓ 2 right")
+    await expect(card.locator(".summary-counts .correct")).to_have_text("✓ 4 right")
     await card.get_by_role("button", name="Study again").click()
     await page.wait_for_url(
         lambda url: url.endswith("/flashcards") and f"{session_path}/" not in url
     )
+    await expect(card.get_by_role("heading", name="Nothing to study now")).to_be_visible()
+    await card.get_by_role("button", name=re.compile(r"^Study ahead")).click()
     await expect_position(page, "1 / 4")
 
 
-async def test_keyboard_only_answers_several_cards(contexts, portal) -> None:
-    """A 20-card session on a seed group, answered with the arrow keys only."""
-    page, _ = await contexts.page(portal)
+async def test_keyboard_only_answers_several_cards(contexts, fresh_portal) -> None:
+    """A new learner's session on a seed group (the daily allowance of 10 new words),
+    answered with the arrow keys only; each wrong answer adds its word at the end."""
+    page, _ = await contexts.page(fresh_portal)
     await page.goto("/study_activities/1/launch")
     await page.get_by_label("Word group").select_option(label="Core Verbs (59 words)")
     await page.get_by_role("button", name="Launch now").click()
-    await expect_position(page, "1 / 20")
+    await expect_position(page, "1 / 10")
+    total = 10
     for position in range(1, 6):
         await page.keyboard.press("Space")
         await expect(page.locator("#flashcard .answer")).to_be_visible()
-        await page.keyboard.press("ArrowRight" if position % 2 else "ArrowLeft")
-        await expect_position(page, f"{position + 1} / 20")
+        right = position % 2 == 1
+        await page.keyboard.press("ArrowRight" if right else "ArrowLeft")
+        total += 0 if right else 1
+        await expect_position(page, f"{position + 1} / {total}")
     await page.get_by_role("link", name=re.compile(r"^Session #\d+$")).click()
     assert await stat(page, "main", "Reviews") == "5"
     await expect(page.locator("#session-words tbody tr")).to_have_count(5)

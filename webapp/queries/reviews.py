@@ -44,6 +44,14 @@ async def get_review_context(
     )
 
 
+async def get_session_learner(conn: Conn, session_id: int) -> int | None:
+    """The learner a session belongs to (None: no such session)."""
+    value = await conn.fetch_val(
+        "SELECT learner_id FROM study_sessions WHERE id = :id", {"id": session_id}
+    )
+    return None if value is None else int(value)
+
+
 async def insert_review(
     conn: Conn,
     *,

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fsrs import Rating
+
 from ..db import Conn, parse_timestamp, utc_now
 from ..errors import Conflict, NotFound
 from ..queries import cards, queue, reviews
-from ..scheduling import Rating, apply_review, default_rating, fold_reviews, schedule_item
+from ..scheduling import apply_review, default_rating, fold_reviews, schedule_item
 
 
 async def record_review(
@@ -94,8 +96,17 @@ async def record_review(
             await queue.append_again(
                 conn, session_id=session_id, word_id=word_id, review_id=review_id
             )
-        review = await reviews.get_review(conn, review_id)
-    assert review is not None
+    review = reviews.review_item(
+        {
+            "id": review_id,
+            "word_id": word_id,
+            "study_session_id": session_id,
+            "correct": correct,
+            "rating": chosen,
+            "client_id": client_id,
+            "created_at": now,
+        }
+    )
     return {"success": True, **review, "schedule": schedule_item(card, now)}, True
 
 
@@ -118,10 +129,7 @@ async def undo_last_review(conn: Conn, *, learner_id: int, session_id: int) -> d
     """
     async with conn.transaction():
         await cards.lock_learner(conn, learner_id)
-        context = await reviews.get_review_context(
-            conn, session_id=session_id, word_id=0, client_id=None
-        )
-        if context is None or int(context["learner_id"]) != learner_id:
+        if await reviews.get_session_learner(conn, session_id) != learner_id:
             raise NotFound(f"Study session {session_id} not found")
         last = await reviews.get_last_review_of_session(conn, session_id)
         if last is None:
