@@ -90,7 +90,10 @@ async def _create_profile_here(name: str) -> tuple[dict[str, Any], PortalError |
 
 @pages.get("/welcome")
 async def name_page() -> Response:
-    return await render_name_page(next_url=safe_next(request.args.get("next")))
+    next_url = safe_next(request.args.get("next"))
+    if resolved().learner_id is not None:  # already has a profile here: nothing to ask
+        return redirect(next_url, 303)
+    return await render_name_page(next_url=next_url)
 
 
 @pages.post("/welcome")
