@@ -28,10 +28,11 @@ from urllib.parse import urlencode
 from quart import Quart, Response, g, request, session
 
 from .errors import PortalError
+from .queries.learners import get_session_learner_id
 from .security import is_local_request
 from .services import DEFAULT_LEARNER_ID
 from .services import learners as profiles
-from .web import add_vary, conn, settings
+from .web import MAX_ID, add_vary, conn, settings
 
 TOKEN_HEADER = "X-Learner-Token"
 SESSION_KEY_HEADER = "X-Session-Key"
@@ -122,12 +123,12 @@ async def _resolve() -> Resolved:
     sent_key = _sent_session_key()
     if sent_key is not None:
         session_id, key = sent_key
-        if hmac.compare_digest(key.encode(), session_key(session_id).encode()):
-            owner = await (await conn()).fetch_val(
-                "SELECT learner_id FROM study_sessions WHERE id = :id", {"id": session_id}
-            )
+        if session_id <= MAX_ID and hmac.compare_digest(
+            key.encode(), session_key(session_id).encode()
+        ):
+            owner = await get_session_learner_id(await conn(), session_id)
             if owner is not None:
-                return Resolved(int(owner), source="session_key")
+                return Resolved(owner, source="session_key")
     cookie_token = session.get(COOKIE_KEY)
     if isinstance(cookie_token, str) and cookie_token:
         found = await profiles.learner_for_token(await conn(), cookie_token)

@@ -335,3 +335,11 @@ async def list_learner_schedule(conn: Conn, learner_id: int) -> list[dict[str, A
         }
         for row in rows
     ]
+
+
+async def get_session_learner_id(conn: Conn, session_id: int) -> int | None:
+    """Whose study session this is (for the session keys of external study apps)."""
+    value = await conn.fetch_val(
+        "SELECT learner_id FROM study_sessions WHERE id = :id", {"id": session_id}
+    )
+    return None if value is None else int(value)
