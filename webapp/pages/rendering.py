@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from quart import Blueprint, Response, get_flashed_messages, make_response, render_template, request
+from quart import (
+    Blueprint,
+    Response,
+    g,
+    get_flashed_messages,
+    make_response,
+    render_template,
+    request,
+)
 
 from ..db import parse_timestamp, utc_now
 from ..learner import resolved
@@ -80,6 +88,7 @@ def install_template_helpers(blueprint: Blueprint) -> None:
     async def every_page() -> dict[str, Any]:
         messages = get_flashed_messages(with_categories=True)
         learner_id = resolved().learner_id
+        g.learner_used = True  # every page names its learner: no shared cache may keep it
         learner_name = await get_learner_name(await conn(), learner_id) if learner_id else None
         return {
             # the header's name linking to Settings; None for a visitor without a profile
