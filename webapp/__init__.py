@@ -83,9 +83,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
 def _register_blueprints(app: Quart) -> None:
     from .api import api, install_cors
     from .health import health
+    from .learner import install_learner_resolution
     from .pages import pages
 
     app.register_blueprint(health)
+    install_learner_resolution(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
     install_cors(app)

@@ -16,7 +16,16 @@ from .config import ConfigError, load_settings
 from .db import Conn, Database, DatabaseUnavailable, sqlite_path
 from .errors import PortalError
 from .migrations import migrate, pending
-from .services import backup, importer, reschedule, resets, seeding, transfer
+from .services import (
+    backup,
+    importer,
+    learner_export,
+    learners,
+    reschedule,
+    resets,
+    seeding,
+    transfer,
+)
 
 Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
@@ -82,7 +91,15 @@ async def cmd_seed(conn: Conn, args: argparse.Namespace) -> None:
 
 async def cmd_reset(conn: Conn, args: argparse.Namespace) -> None:
     await _require_schema(conn)
-    if args.full:
+    if args.learner is not None and args.full:
+        raise PortalError("--learner resets one learner's history; it cannot go with --full")
+    if args.learner is not None:
+        counts = await learners.reset_learner_history(conn, args.learner)
+        print(
+            f"✓ learner {args.learner}'s history reset: {counts['study_sessions']} sessions and "
+            f"{counts['reviews']} reviews deleted; nobody else's changed"
+        )
+    elif args.full:
         await resets.full_reset(conn)
         print("✓ full reset: back to the seed content, no history")
     else:
@@ -105,6 +122,15 @@ async def cmd_import_seed_db(conn: Conn, args: argparse.Namespace) -> None:
 
 
 async def cmd_export(conn: Conn, args: argparse.Namespace) -> None:
+    if args.learner is not None:
+        document = await learner_export.export_learner(conn, args.learner)
+        learner_export.write_document(document, Path(args.path))
+        print(
+            f"✓ exported learner {args.learner} ({document['learner']['name']}): "
+            f"{len(document['study_sessions'])} sessions, {len(document['reviews'])} reviews "
+            f"to {args.path}"
+        )
+        return
     print(f"exporting everything to {args.path} …")
     report = await transfer.export_all(conn, Path(args.path))
     total = sum(report.counts.values())
@@ -146,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="load the seed words, groups and activities (idempotent)")
     reset = commands.add_parser("reset", help="delete study history (or everything, with --full)")
     reset.add_argument("--full", action="store_true", help="go back to exactly the seeded state")
+    reset.add_argument(
+        "--learner", type=int, metavar="ID", help="only this learner's history (ids: /learners)"
+    )
     imp = commands.add_parser(
         "import-seed-db", help="import a SQLite database of the prototype's schema"
     )
@@ -155,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export = commands.add_parser("export", help="write everything to one JSON Lines file")
     export.add_argument("path", help="file to write (.jsonl, or .jsonl.gz to compress)")
+    export.add_argument(
+        "--learner",
+        type=int,
+        metavar="ID",
+        help="only this learner's profile, sessions and reviews (one JSON document)",
+    )
     load = commands.add_parser("import", help="load a file written by 'export'")
     load.add_argument("path", help="file written by 'python -m webapp export'")
     load.add_argument(

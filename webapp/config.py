@@ -38,6 +38,9 @@ class Settings:
     public_url: str | None = None
     allowed_origins: tuple[str, ...] = ()
     trust_proxy: bool = False
+    # Who a request without a learner token acts as: "local" (only this machine acts
+    # as the default learner), "everyone" (a personal hosted portal), "nobody".
+    default_learner: str = "local"
     # Peers whose forwarding headers count when trust_proxy is on ("*": any peer).
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     # Started for one person on this machine (`make run`): see webapp.security.
@@ -116,6 +119,16 @@ def _parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+DEFAULT_LEARNER_MODES = ("local", "everyone", "nobody")
+
+
+def _parse_default_learner(raw: str) -> str:
+    value = raw.strip().lower() or "local"
+    if value not in DEFAULT_LEARNER_MODES:
+        raise ConfigError(f"DEFAULT_LEARNER must be local, everyone or nobody, got {raw!r}")
+    return value
+
+
 def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     """Return the key kept under instance/, creating it once.
 
@@ -191,6 +204,7 @@ def load_settings(
         public_url=public_url,
         allowed_origins=origins,
         trust_proxy=_parse_bool("TRUST_PROXY", str(values.get("TRUST_PROXY") or "")),
+        default_learner=_parse_default_learner(str(values.get("DEFAULT_LEARNER") or "")),
         forwarded_allow_ips=_parse_addresses(str(values.get("FORWARDED_ALLOW_IPS") or "")),
         local_mode=_parse_bool("LOCAL_MODE", str(values.get("LOCAL_MODE") or "")),
         secret_key_from_env=secret_key_from_env,

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from .openapi_learners import learner_error_statuses, learner_operations, learner_schemas
 from .pagination import MAX_PAGE
 from .queries.groups import GROUP_SORTS
 from .queries.words import SESSION_WORD_SORTS, WORD_SORTS
@@ -247,11 +248,14 @@ def _schemas() -> dict[str, Schema]:
         "ResetDone": _obj({"success": {"const": True}, "message": TEXT}),
         "OpenAPI": _obj({"openapi": {"const": "3.1.0"}, "paths": {"type": "object"}}),
         "Health": _obj({"status": {"enum": ["healthy", "unhealthy"]}}, {"error": TEXT}),
+        **learner_schemas(),
     }
 
 
 ERRORS = {
     400: "The query string or body cannot be parsed",
+    401: "A learner (or admin) credential is needed, or the one sent is unknown or revoked",
+    429: "Too many attempts from this address (see Retry-After)",
     403: "Refused: a cross-site request, or an admin action without the admin token",
     404: "No such route or id",
     405: "The route does not have this method (see the Allow header)",
@@ -357,6 +361,7 @@ def _operations() -> list[Operation]:
          [], None, 200, "ResetDone"),
         ("post", "/api/full_reset", "fullReset", "Back to the freshly seeded state",
          [], None, 200, "ResetDone"),
+        *learner_operations(PAGE, _sorting, _param),
     ]  # fmt: skip
 
 
@@ -382,6 +387,7 @@ def _error_statuses(operation: Operation) -> set[int]:
         statuses.add(409)
     if body:
         statuses.update({400, 404, 422})  # unparsable JSON, unknown ids, broken rules
+    statuses.update(learner_error_statuses(method, path))
     return statuses
 
 
@@ -407,7 +413,7 @@ def _operation(operation: Operation) -> Schema:
     }
     if body:
         described["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
-    if path.endswith("_reset") or path.endswith("reset_history"):
+    if path.endswith("_reset") or path == "/api/reset_history":
         # The admin token when ADMIN_TOKEN is set; without it, only from the portal's machine.
         described["security"] = [{"adminToken": []}, {}]
     return described

@@ -166,7 +166,9 @@ def add_cors_headers(response: Response) -> Response:
     if origin and allowed_cross_origin(origin):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Content-Type, Authorization, X-Learner-Token, X-Session-Key"
+        )
         response.headers["Access-Control-Max-Age"] = "600"
         vary = response.headers.get("Vary")
         response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"

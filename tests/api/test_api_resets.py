@@ -214,9 +214,13 @@ async def test_with_admin_token_a_remote_client_with_the_token_may_reset(client,
 
 
 async def test_study_writes_need_no_admin_rights(client):
-    """Only destructive actions are guarded: a remote learner can study."""
+    """Only destructive actions are guarded: a remote learner (with a profile) can study."""
     group = await group_id_by_name(client, seed_facts().group_names[0])
-    session = await launch(client, group, await flashcards_id(client), scope_base=REMOTE)
+    token = (await post(client, "/api/learners", {"name": "Remote"}, status=201))["token"]
+    learner = {"X-Learner-Token": token}
+    session = await launch(
+        client, group, await flashcards_id(client), scope_base=REMOTE, headers=learner
+    )
     word = (await get(client, f"/api/groups/{group}/words"))["items"][0]["id"]
     await post(
         client,
@@ -224,4 +228,5 @@ async def test_study_writes_need_no_admin_rights(client):
         {"correct": True},
         status=201,
         scope_base=REMOTE,
+        headers=learner,
     )

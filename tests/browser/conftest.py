@@ -112,6 +112,8 @@ class Portal:
     database_url: str
     log_path: Path
     ids: dict[str, int] = field(default_factory=dict)
+    # settings of this server only (e.g. DEFAULT_LEARNER)
+    extra_env: dict[str, str] = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen | None = None
 
@@ -131,6 +133,7 @@ class Portal:
         }
         for name in ("ADMIN_TOKEN", "PUBLIC_URL", "TRUST_PROXY"):
             env.pop(name, None)
+        env.update(self.extra_env)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -305,11 +308,13 @@ class PortalFactory:
         self.count = 0
         self.running: list[Portal] = []
 
-    def start(self) -> Portal:
+    def start(self, **extra_env: str) -> Portal:
         self.count += 1
         db_file = self.root / f"portal_{self.count}.db"
         shutil.copyfile(self.template, db_file)
-        portal = Portal(f"sqlite:///{db_file}", self.root / f"portal_{self.count}.log")
+        portal = Portal(
+            f"sqlite:///{db_file}", self.root / f"portal_{self.count}.log", extra_env=extra_env
+        )
         portal.ids = dict(self.ids)
         self.running.append(portal.start())
         return portal

@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import run_cli
-from webapp import create_app
+from tests.helpers import build_app, run_cli
 from webapp.db import Database
 from webapp.services import reviews, study
 
@@ -41,7 +40,7 @@ async def make_history(url: str) -> None:
 
 async def api_answers(url: str) -> dict[str, Any]:
     """Every listing and figure a user can see through the API."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", "TESTING": True})
+    app = build_app({"DATABASE_URL": url})
     answers: dict[str, Any] = {}
     async with app.test_app() as test_app:
         client = test_app.test_client()
@@ -92,7 +91,7 @@ async def api_answers(url: str) -> dict[str, Any]:
 
 async def summary(url: str) -> dict[str, Any]:
     """A quick look: first pages, totals and the dashboard."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", "TESTING": True})
+    app = build_app({"DATABASE_URL": url})
     async with app.test_app() as test_app:
         client = test_app.test_client()
         paths = ("/api/words", "/api/groups", "/api/study_sessions", "/api/groups/1/words",
@@ -146,7 +145,7 @@ async def test_sqlite_to_backend_to_sqlite_changes_nothing(backend, templates, t
     assert header["counts"]["words_review_items"] == sum(n % 5 + 1 for n in range(12))
 
     # New rows after an import get fresh ids (PostgreSQL's sequences were moved on).
-    app = create_app({"DATABASE_URL": middle, "SECRET_KEY": "test-secret-key", "TESTING": True})
+    app = build_app({"DATABASE_URL": middle})
     async with app.test_app() as test_app:
         client = test_app.test_client()
         launched = await client.post(

@@ -52,8 +52,10 @@ def install_cors(app: Quart) -> None:
 from . import (  # noqa: E402,F401
     activities,
     admin,
+    classes,
     dashboard,
     groups,
+    learners,
     openapi,
     sessions,
     study_settings,

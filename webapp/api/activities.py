@@ -7,7 +7,7 @@ from typing import Any
 from quart import request
 
 from ..errors import InvalidInput, NotFound
-from ..learner import current_learner_id
+from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions
 from ..services import study
@@ -68,4 +68,12 @@ async def launch_session() -> tuple[dict[str, Any], int]:
         activity_id=activity_id,
         mode=mode,
     )
+    activity = await activities.get_activity(await conn(), activity_id)
+    launch = external_launch_url(
+        {**created, "activity_type": activity["activity_type"] if activity else "flashcards"},
+        activity["launch_url"] if activity else None,
+    )
+    if launch is not None:
+        # where to send the learner: the external app, with this session's key
+        created["launch_url"] = launch
     return created, 201

@@ -7,7 +7,7 @@ from typing import Any
 from quart import request
 
 from ..errors import NotFound
-from ..learner import current_learner_id
+from ..learner import current_learner_id, viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import groups, sessions, words
 from ..web import ID, conn
@@ -51,7 +51,7 @@ async def list_group_words(group_id: int) -> dict[str, Any]:
     db = await conn()
     items = await words.list_words_page(
         db,
-        learner_id=current_learner_id(),
+        learner_id=viewer_learner_id(),
         limit=page.limit,
         offset=page.offset,
         sort=page.sort,

@@ -8,7 +8,7 @@ from quart import request
 
 from ..errors import NotFound
 from ..japanese import clean_query, search_patterns
-from ..learner import current_learner_id
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
 from ..queries.word_search import RELEVANCE
@@ -26,7 +26,7 @@ async def list_words() -> dict[str, Any]:
     db = await conn()
     items = await words.list_words_page(
         db,
-        learner_id=current_learner_id(),
+        learner_id=viewer_learner_id(),
         limit=page.limit,
         offset=page.offset,
         sort=sort,
@@ -40,7 +40,7 @@ async def list_words() -> dict[str, Any]:
 @api.get(f"/words/<{ID}:word_id>")
 async def show_word(word_id: int) -> dict[str, Any]:
     db = await conn()
-    learner_id = current_learner_id()
+    learner_id = viewer_learner_id()
     word = await words.get_word(db, word_id, learner_id=learner_id)
     if word is None:
         raise NotFound(f"Word {word_id} not found")

@@ -23,8 +23,11 @@ async def index() -> ResponseTypes:
 # Route modules attach themselves to `pages` on import.
 from . import (  # noqa: E402,F401
     activities,
+    classes,
     dashboard,
     groups,
+    learners,
+    profiles,
     progress_views,
     sessions,
     settings,

@@ -8,7 +8,7 @@ from quart import Response, redirect, request
 from quart.typing import ResponseTypes
 
 from ..errors import NotFound
-from ..learner import current_learner_id
+from ..learner import current_learner_id, viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions
 from ..queries.activities import BUILTIN_STUDY_PAGES
@@ -44,7 +44,7 @@ async def show_activity(activity_id: int) -> Response:
     filters = {"study_activity_id": activity_id}
     db = await conn()
     items = await sessions.list_sessions_page(
-        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset, filters=filters
+        db, learner_id=viewer_learner_id(), limit=page.limit, offset=page.offset, filters=filters
     )
     return await render_page(
         "study_activity.html",
@@ -54,7 +54,7 @@ async def show_activity(activity_id: int) -> Response:
         activity=activity,
         sessions=items,
         page=page.describe(
-            await sessions.count_sessions(db, learner_id=current_learner_id(), filters=filters)
+            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
         ),
         table_id="activity-sessions",
         base_url=f"/study_activities/{activity_id}",

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from quart import Response, request
 
 from ..errors import NotFound
-from ..learner import current_learner_id
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import activities, groups, sessions, words
 from ..web import ID, conn, settings
@@ -76,7 +76,7 @@ async def show_group(group_id: int) -> Response:
     sessions_page = parse_page_request(request.args, per_page=PAGE_SIZE, prefix="sessions_")
     group_words = await words.list_words_page(
         db,
-        learner_id=current_learner_id(),
+        learner_id=viewer_learner_id(),
         limit=words_page.limit,
         offset=words_page.offset,
         sort=words_page.sort,
@@ -86,7 +86,7 @@ async def show_group(group_id: int) -> Response:
     filters = {"group_id": group_id}
     group_sessions = await sessions.list_sessions_page(
         db,
-        learner_id=current_learner_id(),
+        learner_id=viewer_learner_id(),
         limit=sessions_page.limit,
         offset=sessions_page.offset,
         filters=filters,
@@ -106,7 +106,7 @@ async def show_group(group_id: int) -> Response:
         q="",
         group_sessions=group_sessions,
         sessions_pagination=sessions_page.describe(
-            await sessions.count_sessions(db, learner_id=current_learner_id(), filters=filters)
+            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
         ),
         share_url=link,
         # a laptop's link: say it opens only here, and how hosting fixes that

@@ -9,14 +9,17 @@ from quart import (
     Blueprint,
     Response,
     current_app,
+    g,
     get_flashed_messages,
     render_template,
     request,
 )
 
-from ..db import parse_timestamp
-from ..security import admin_mode, csrf_token
-from ..web import PARTIAL_VARY, add_vary, is_partial_request
+from ..db import parse_timestamp, utc_now
+from ..learner import resolved
+from ..queries.learners import get_learner_name
+from ..security import admin_mode, csrf_token, is_admin
+from ..web import PARTIAL_VARY, add_vary, conn, is_partial_request
 
 THEMES = ("light", "dark", "system")
 THEME_COOKIE = "theme"
@@ -68,11 +71,28 @@ def format_datetime(value: str | datetime) -> str:
     return parse_timestamp(value).strftime("%d %b %Y, %H:%M UTC").lstrip("0")
 
 
+def time_ago(value: str | datetime, now: datetime | None = None) -> str:
+    """'just now', '5 minutes ago', '2 days ago' (the exact time goes in a title)."""
+    moment = parse_timestamp(value)
+    seconds = max(0, int(((now or utc_now()) - moment).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
 def install_template_helpers(blueprint: Blueprint) -> None:
     @blueprint.app_context_processor
     async def every_page() -> dict[str, Any]:
         messages = get_flashed_messages(with_categories=True)
+        learner_id = resolved().learner_id
+        g.learner_used = True  # every page names its learner: no shared cache may keep it
+        learner_name = await get_learner_name(await conn(), learner_id) if learner_id else None
         return {
+            # the header's name linking to Settings; None for a visitor without a profile
+            "current_learner": {"id": learner_id, "name": learner_name} if learner_id else None,
+            "nav_admin": is_admin(),
             "theme": current_theme(),
             "csrf_token": csrf_token(),
             "flash_messages": list(messages),
@@ -80,3 +100,4 @@ def install_template_helpers(blueprint: Blueprint) -> None:
         }
 
     blueprint.add_app_template_filter(format_datetime, "datetime")
+    blueprint.add_app_template_filter(time_ago, "ago")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from quart import Response, flash, redirect, request
 from quart.typing import ResponseTypes
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..learner import current_learner_id
+from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
-from ..queries.activities import BUILTIN_ACTIVITY_TYPES
 from ..services import flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
@@ -43,14 +41,6 @@ async def list_sessions() -> Response:
         page=page.describe(await sessions.count_sessions(db, learner_id=current_learner_id())),
         base_url="/study_sessions",
     )
-
-
-def external_launch_url(session: dict[str, Any], launch_url: str | None) -> str | None:
-    """The external app's address with the group and session, or None for built-ins."""
-    if session["activity_type"] in BUILTIN_ACTIVITY_TYPES or not launch_url:
-        return None
-    query = urlencode({"group_id": session["group_id"], "session_id": session["id"]})
-    return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
 
 
 @pages.get(f"/study_sessions/<{ID}:session_id>")

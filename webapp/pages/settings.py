@@ -9,7 +9,7 @@ from quart.typing import ResponseTypes
 
 from ..admin_auth import sign_in_allowed
 from ..errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
-from ..learner import current_learner_id
+from ..learner import current_learner_id, resolved
 from ..security import (
     admin_mode,
     end_admin_session,
@@ -27,9 +27,14 @@ CONFIRMATION = "reset me"
 THEME_MAX_AGE = 365 * 24 * 3600
 
 
-async def _settings_page(
-    status: int = 200, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+async def settings_page(
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
+    from .profiles import profile_context
+
     return await render_page(
         "settings.html",
         status=status,
@@ -38,10 +43,16 @@ async def _settings_page(
         signed_in=signed_in(),
         errors=errors or {},
         values=values or {},
-        study=await study_settings.get_study_settings(
-            await conn(), learner_id=current_learner_id()
-        ),
+        # a visitor without a profile has no study settings yet (the page still works)
+        study=await study_settings.get_study_settings(await conn(), learner_id=learner_id)
+        if (learner_id := resolved().learner_id) is not None
+        else None,
+        **(await profile_context()),
+        **extra,
     )
+
+
+_settings_page = settings_page
 
 
 @pages.get("/settings")

@@ -6,7 +6,7 @@ from quart import Response, request
 
 from ..errors import NotFound
 from ..japanese import clean_query, search_patterns
-from ..learner import current_learner_id
+from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
 from ..queries.word_search import RELEVANCE
@@ -29,7 +29,7 @@ async def list_words() -> Response:
     db = await conn()
     items = await words.list_words_page(
         db,
-        learner_id=current_learner_id(),
+        learner_id=viewer_learner_id(),
         limit=page.limit,
         offset=page.offset,
         sort=sort,
@@ -55,13 +55,13 @@ async def list_words() -> Response:
 @pages.get(f"/words/<{ID}:word_id>")
 async def show_word(word_id: int) -> Response:
     db = await conn()
-    word = await words.get_word(db, word_id, learner_id=current_learner_id())
+    word = await words.get_word(db, word_id, learner_id=viewer_learner_id())
     if word is None:
         raise NotFound(f"There is no word with id {word_id}.")
     word["stats"] = {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]}
     word["groups"] = await words.list_word_groups(db, word_id)
     word["schedule"] = await progress.word_schedule(
-        db, learner_id=current_learner_id(), word_id=word_id
+        db, learner_id=viewer_learner_id(), word_id=word_id
     )
     return await render_page(
         "word.html",

@@ -14,7 +14,10 @@ from ..db import Conn
 
 # Parents before children, so an import never points at a row not yet there.
 TABLES: dict[str, tuple[str, ...]] = {
-    "learners": ("id", "name", "timezone", "created_at"),
+    "learners": ("id", "name", "name_key", "timezone", "created_at"),
+    # Only the tokens' SHA-256 digests: a moved portal keeps every device signed in,
+    # and the file holds no usable credential.  Move codes (24 h, one-time) stay behind.
+    "learner_tokens": ("id", "learner_id", "token_hash", "created_at", "revoked_at"),
     "words": ("id", "japanese", "kana", "romaji", "english", "parts", "seed_key", "created_at"),
     "groups": ("id", "name", "seed_key", "created_at"),
     "words_groups": ("id", "word_id", "group_id"),
@@ -31,7 +34,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "study_sessions": ("id", "group_id", "study_activity_id", "learner_id", "created_at"),
     "words_review_items": ("id", "word_id", "study_session_id", "correct", "created_at"),
 }
-TIMESTAMP_COLUMNS = frozenset({"created_at"})
+TIMESTAMP_COLUMNS = frozenset({"created_at", "revoked_at"})
 BOOLEAN_COLUMNS = frozenset({"correct"})
 
 

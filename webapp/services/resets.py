@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..db import Conn
 from ..queries import resets, stats
+from .learners import remove_profiles
 from .seeding import SeedContent, load_seed_content, seed
 
 
@@ -20,4 +21,6 @@ async def full_reset(conn: Conn, content: SeedContent | None = None) -> None:
     content = content or load_seed_content()  # read before deleting: a bad file loses nothing
     async with conn.transaction():
         await resets.delete_everything(conn)
+        # A fresh install has one learner: the default one, with no device tokens.
+        await remove_profiles(conn)
         await seed(conn, content)

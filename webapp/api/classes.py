@@ -1,0 +1,43 @@
+"""GET /api/groups/:id/class: the teacher's view of a group (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from quart import Response, request
+
+from ..errors import BadRequest
+from ..pagination import parse_page_request
+from ..queries.classes import CLASS_SORTS
+from ..security import require_admin
+from ..services import classes
+from ..web import ID, conn
+from . import api
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition with an ASCII fallback and the real (any-script) name."""
+    fallback = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@api.get(f"/groups/<{ID}:group_id>/class")
+async def class_progress(group_id: int) -> Response | dict[str, Any]:
+    require_admin()
+    page = parse_page_request(request.args, sorts=CLASS_SORTS, default_sort="name")
+    output = request.args.get("format", "json")
+    db = await conn()
+    if output == "csv":
+        filename, text = await classes.class_csv(db, group_id, sort=page.sort, order=page.order)
+        response = Response(text, mimetype="text/csv")
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        response.headers["Content-Disposition"] = attachment(filename)
+        return response
+    if output != "json":
+        raise BadRequest("'format' must be csv or json", parameter="format")
+    view = await classes.class_view(
+        db, group_id, sort=page.sort, order=page.order, limit=page.limit, offset=page.offset
+    )
+    view["pagination"] = page.describe(view["totals"]["learners"])
+    return view

@@ -1,0 +1,106 @@
+"""/learners: the admin's roster (rename, delete, issue a recovery move code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Response, flash, redirect, request
+from quart.typing import ResponseTypes
+
+from ..errors import PortalError
+from ..learner import move_url
+from ..pagination import parse_page_request
+from ..queries import learners as learner_queries
+from ..security import require_admin
+from ..services import DEFAULT_LEARNER_ID
+from ..services import learners as profiles
+from ..web import ID, conn
+from . import pages
+from .rendering import PAGE_SIZE, render_page
+
+
+async def _roster(status: int = 200, **extra: Any) -> Response:
+    page = parse_page_request(
+        request.args, per_page=PAGE_SIZE, sorts=learner_queries.LEARNER_SORTS, default_sort="name"
+    )
+    db = await conn()
+    items = await learner_queries.list_learners_page(
+        db,
+        limit=page.limit,
+        offset=page.offset,
+        sort=page.sort,
+        order=page.order,
+        default_id=DEFAULT_LEARNER_ID,
+    )
+    return await render_page(
+        "learners.html",
+        {"learners-table": "_learners_table.html"},
+        status=status,
+        nav="learners",
+        breadcrumbs=[("Learners", None)],
+        learners=items,
+        page=page.describe(await learner_queries.count_learners(db)),
+        sort=request.args.get("sort") and page.sort,
+        order=request.args.get("order") and page.order,
+        base_url="/learners",
+        errors=extra.pop("errors", {}),
+        **extra,
+    )
+
+
+@pages.get("/learners")
+async def roster() -> Response:
+    require_admin()
+    return await _roster()
+
+
+@pages.post(f"/learners/<{ID}:learner_id>/rename")
+async def rename(learner_id: int) -> ResponseTypes:
+    require_admin()
+    form = await request.form
+    try:
+        await profiles.update_learner(await conn(), learner_id, {"name": form.get("name", "")})
+    except PortalError as refusal:
+        if refusal.status == 404:
+            raise
+        return await _roster(status=refusal.status, errors={learner_id: refusal.message})
+    await flash("Renamed.", "success")
+    return redirect("/learners", 303)
+
+
+@pages.get(f"/learners/<{ID}:learner_id>/delete")
+async def confirm_delete(learner_id: int) -> Response:
+    require_admin()
+    db = await conn()
+    learner = await profiles.get_learner(db, learner_id)
+    counts = await learner_queries.count_learner_history(db, learner_id)
+    return await render_page(
+        "learner_delete.html",
+        nav="learners",
+        breadcrumbs=[("Learners", "/learners"), (f"Delete {learner['name']}", None)],
+        learner=learner,
+        counts=counts,
+    )
+
+
+@pages.post(f"/learners/<{ID}:learner_id>/delete")
+async def delete(learner_id: int) -> ResponseTypes:
+    require_admin()
+    try:
+        deleted = await profiles.delete_learner(await conn(), learner_id)
+    except PortalError as refusal:
+        if refusal.status == 404:
+            raise
+        return await _roster(status=refusal.status, errors={learner_id: refusal.message})
+    await flash(
+        f"Deleted, with {deleted['study_sessions']} sessions and {deleted['reviews']} answers.",
+        "success",
+    )
+    return redirect("/learners", 303)
+
+
+@pages.post(f"/learners/<{ID}:learner_id>/move_code")
+async def issue_code(learner_id: int) -> Response:
+    require_admin()
+    issued = await profiles.issue_move_code(await conn(), learner_id)
+    return await _roster(move_code={**issued, "url": move_url(issued["plain_code"])})
