@@ -20,10 +20,16 @@ from .db import Database, DatabaseUnavailable
 from .errors import PortalError
 from .observability import exit_on_bad_settings, init_observability
 from .security import ProxyAwareSessionInterface, add_security_headers
-from .web import error_body, release_request_connection
+from .web import (
+    UPLOAD_BODY_BYTES,
+    body_limit,
+    error_body,
+    refuse_oversized_body,
+    release_request_connection,
+    too_large_message,
+)
 
 log = logging.getLogger("webapp")
-MAX_BODY_BYTES = 16 * 1024
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Quart:
@@ -38,7 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        # the largest body of any route (an import's upload); web.body_limit() keeps
+        # every other route to a few KB
+        MAX_CONTENT_LENGTH=UPLOAD_BODY_BYTES,
+        MAX_FORM_MEMORY_SIZE=UPLOAD_BODY_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(settings.public_url and settings.public_url.startswith("https")),
@@ -59,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     async def disconnect_database() -> None:
         await database.disconnect()
 
+    app.before_request(refuse_oversized_body)
     app.teardown_request(release_request_connection)
     _register_blueprints(app)
     _register_error_handlers(app)
@@ -109,7 +119,7 @@ def _register_error_handlers(app: Quart) -> None:
         message = {
             404: f"Not found: {request.path}",
             405: f"Method {request.method} is not allowed here",
-            413: f"Request body is too large (at most {MAX_BODY_BYTES // 1024} KB)",
+            413: too_large_message(body_limit()),
         }.get(status, error.description or error.name)
         return await respond(status, {"error": message}, headers)
 

@@ -40,3 +40,7 @@ class Forbidden(PortalError):
 
 class UnsupportedMediaType(PortalError):
     status = 415
+
+
+class PayloadTooLarge(PortalError):
+    status = 413

@@ -22,4 +22,15 @@ async def allow_listed_origins(response: Response) -> Response:
 
 
 # Route modules attach themselves to `api` on import.
-from . import activities, admin, dashboard, groups, openapi, sessions, words  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activities,
+    admin,
+    authoring,
+    dashboard,
+    exports,
+    groups,
+    imports,
+    openapi,
+    sessions,
+    words,
+)

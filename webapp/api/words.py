@@ -5,20 +5,26 @@ from __future__ import annotations
 from quart import request
 
 from ..errors import NotFound
+from ..japanese import search_patterns
 from ..pagination import parse_page_request
 from ..queries import words
 from ..web import ID, conn
 from . import api
 
+MAX_QUERY_LENGTH = 100
+
 
 @api.get("/words")
 async def list_words() -> dict:
     page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
+    # q: the words page's any-script search (taberu, たべる, タベル), for pickers too
+    search = search_patterns(request.args.get("q", "")[:MAX_QUERY_LENGTH])
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order
+        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order, search=search
     )
-    return {"items": items, "pagination": page.describe(await words.count_words(db))}
+    total = await words.count_words(db, search=search)
+    return {"items": items, "pagination": page.describe(total)}
 
 
 @api.get(f"/words/<{ID}:word_id>")
