@@ -184,5 +184,3 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill_hard()
             raise AssertionError(f"server did not stop on SIGTERM:\n{self.output()}") from None
-
-
