@@ -20,7 +20,17 @@ async def index() -> Response:
 
 
 # Route modules attach themselves to `pages` on import.
-from . import activities, dashboard, groups, sessions, settings, words  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activities,
+    dashboard,
+    group_authoring,
+    groups,
+    imports,
+    sessions,
+    settings,
+    word_forms,
+    words,
+)
 from .rendering import install_template_helpers  # noqa: E402
 
 install_template_helpers(pages)

@@ -8,7 +8,7 @@ from typing import Any
 from quart import Blueprint, Response, get_flashed_messages, make_response, render_template, request
 
 from ..db import parse_timestamp
-from ..security import admin_mode, csrf_token
+from ..security import admin_mode, csrf_token, is_admin
 from ..web import PARTIAL_VARY, add_vary, is_partial_request
 
 THEMES = ("light", "dark", "system")
@@ -71,6 +71,7 @@ def install_template_helpers(blueprint: Blueprint) -> None:
             "csrf_token": csrf_token(),
             "flash_messages": list(messages),
             "admin_mode": admin_mode(),
+            "is_admin": is_admin(),
         }
 
     blueprint.add_app_template_filter(format_datetime, "datetime")

@@ -266,8 +266,10 @@ async def _stored(conn: Conn, preview_id: int) -> dict[str, Any]:
     return row
 
 
-async def get_preview(conn: Conn, preview_id: int, page: int = 1) -> dict[str, Any]:
-    return preview_body(await _stored(conn, preview_id), page=page)
+async def get_preview(
+    conn: Conn, preview_id: int, page: int = 1, *, per_page: int = 100
+) -> dict[str, Any]:
+    return preview_body(await _stored(conn, preview_id), page=page, per_page=per_page)
 
 
 async def change_preview(conn: Conn, preview_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
