@@ -45,14 +45,18 @@ async def create_import() -> Response:
     return response
 
 
-@api.get(f"/imports/<{ID}:preview_id>")
+@api.route(f"/imports/<{ID}:preview_id>", methods=["GET", "PATCH", "DELETE"])
 async def show_import(preview_id: int) -> dict[str, Any]:
+    """One rule for the path (see api/authoring.py), dispatched by method."""
+    if request.method == "PATCH":
+        return await change_import(preview_id)
+    if request.method == "DELETE":
+        return await discard_import(preview_id)
     require_admin()
     page = parse_page_request(request.args)
     return await imports.get_preview(await conn(), preview_id, page.page)
 
 
-@api.patch(f"/imports/<{ID}:preview_id>")
 async def change_import(preview_id: int) -> dict[str, Any]:
     require_admin()
     return await imports.change_preview(await conn(), preview_id, await json_body())
@@ -64,7 +68,6 @@ async def commit_import(preview_id: int) -> dict[str, Any]:
     return await imports.commit_preview(await conn(), preview_id)
 
 
-@api.delete(f"/imports/<{ID}:preview_id>")
 async def discard_import(preview_id: int) -> dict[str, Any]:
     require_admin()
     await imports.discard_preview(await conn(), preview_id)

@@ -10,6 +10,7 @@ from ..pagination import parse_page_request
 from ..queries import words
 from ..web import ID, conn
 from . import api
+from .authoring import WORD_WRITES
 
 MAX_QUERY_LENGTH = 100
 
@@ -27,8 +28,10 @@ async def list_words() -> dict:
     return {"items": items, "pagination": page.describe(total)}
 
 
-@api.get(f"/words/<{ID}:word_id>")
+@api.route(f"/words/<{ID}:word_id>", methods=["GET", "PATCH", "DELETE"])
 async def show_word(word_id: int) -> dict:
+    if request.method != "GET":  # one rule per path: see api/authoring.py
+        return await WORD_WRITES[request.method](word_id)
     db = await conn()
     word = await words.get_word(db, word_id)
     if word is None:

@@ -109,13 +109,15 @@ async def _preview_page(preview_id: int, status: int = 200, error: str = "") -> 
     )
 
 
-@pages.get(f"/imports/<{ID}:preview_id>")
+# GET and POST share one rule: two rules on a path turn an out-of-range id into 405
+@pages.route(f"/imports/<{ID}:preview_id>", methods=["GET", "POST"])
 async def show_import(preview_id: int) -> Response:
+    if request.method == "POST":
+        return await update_import(preview_id)
     require_admin()
     return await _preview_page(preview_id)
 
 
-@pages.post(f"/imports/<{ID}:preview_id>")
 async def update_import(preview_id: int) -> Response:
     """ "Update preview": the mapping, duplicate rule and detected options, no re-upload."""
     require_admin()

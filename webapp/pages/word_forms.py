@@ -184,8 +184,11 @@ async def create_word() -> Response:
     return await _save(None)
 
 
-@pages.get(f"/words/<{ID}:word_id>/edit")
+# GET and POST share one rule: two rules on a path turn an out-of-range id into 405
+@pages.route(f"/words/<{ID}:word_id>/edit", methods=["GET", "POST"])
 async def edit_word(word_id: int) -> Response:
+    if request.method == "POST":
+        return await save_word(word_id)
     require_admin()
     word = await authoring.word_show(await conn(), word_id)
     return await _form_page(
@@ -193,7 +196,6 @@ async def edit_word(word_id: int) -> Response:
     )
 
 
-@pages.post(f"/words/<{ID}:word_id>/edit")
 async def save_word(word_id: int) -> Response:
     return await _save(word_id)
 
@@ -239,15 +241,17 @@ async def _row(
     )
 
 
-@pages.get(f"/words/<{ID}:word_id>/row")
+# GET and POST share one rule: two rules on a path turn an out-of-range id into 405
+@pages.route(f"/words/<{ID}:word_id>/row", methods=["GET", "POST"])
 async def word_row(word_id: int) -> Response:
+    if request.method == "POST":
+        return await save_word_row(word_id)
     editing = request.args.get("edit") == "1"
     if editing:
         require_admin()
     return await _row(word_id, editing=editing)
 
 
-@pages.post(f"/words/<{ID}:word_id>/row")
 async def save_word_row(word_id: int) -> Response:
     """Inline Save: the row again, or the row's form with messages (422/409)."""
     require_admin()
@@ -272,8 +276,11 @@ async def save_word_row(word_id: int) -> Response:
     return await _row(word_id, editing=False)
 
 
-@pages.get(f"/words/<{ID}:word_id>/delete")
+# GET and POST share one rule: two rules on a path turn an out-of-range id into 405
+@pages.route(f"/words/<{ID}:word_id>/delete", methods=["GET", "POST"])
 async def confirm_delete_word(word_id: int) -> Response:
+    if request.method == "POST":
+        return await delete_word(word_id)
     require_admin()
     facts = await authoring.word_deletion_facts(await conn(), word_id)
     return await render_page(
@@ -289,7 +296,6 @@ async def confirm_delete_word(word_id: int) -> Response:
     )
 
 
-@pages.post(f"/words/<{ID}:word_id>/delete")
 async def delete_word(word_id: int) -> Response:
     require_admin()
     result = await authoring.delete_word(await conn(), word_id)
