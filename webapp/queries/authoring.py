@@ -84,6 +84,22 @@ async def link_word(conn: Conn, *, group_id: int, word_id: int) -> bool:
     return added is not None
 
 
+async def link_words(conn: Conn, *, group_id: int, word_ids: Sequence[int]) -> int:
+    """Put many words in a group, a chunk per statement; returns how many were new."""
+    added = 0
+    for start in range(0, len(word_ids), LOOKUP_CHUNK):
+        chunk = word_ids[start : start + LOOKUP_CHUNK]
+        names = {f"w{i}": word_id for i, word_id in enumerate(chunk)}
+        rows = ", ".join(f"(:w{i}, :group_id)" for i in range(len(chunk)))
+        inserted = await conn.fetch_all(
+            f"INSERT INTO words_groups (word_id, group_id) VALUES {rows}"
+            " ON CONFLICT (word_id, group_id) DO NOTHING RETURNING id",
+            {**names, "group_id": group_id},
+        )
+        added += len(inserted)
+    return added
+
+
 async def unlink_word(conn: Conn, *, group_id: int, word_id: int) -> bool:
     removed = await conn.fetch_val(
         "DELETE FROM words_groups WHERE word_id = :word_id AND group_id = :group_id RETURNING id",
@@ -135,6 +151,37 @@ async def insert_word(conn: Conn, word: dict[str, Any], *, created_at: datetime)
             },
         )
     )
+
+
+async def insert_words(
+    conn: Conn, words: Sequence[dict[str, Any]], *, created_at: datetime
+) -> list[int]:
+    """Many new words, a chunk per statement (an import); their ids, in no promised order."""
+    ids: list[int] = []
+    chunk_size = LOOKUP_CHUNK // 2
+    at = conn.timestamp(created_at)
+    for start in range(0, len(words), chunk_size):
+        chunk = words[start : start + chunk_size]
+        values: dict[str, Any] = {"at": at}
+        rows = []
+        for i, word in enumerate(chunk):
+            rows.append(f"(:j{i}, :k{i}, :r{i}, :e{i}, :p{i}, :at)")
+            values.update(
+                {
+                    f"j{i}": word["japanese"],
+                    f"k{i}": word["kana"],
+                    f"r{i}": word["romaji"],
+                    f"e{i}": word["english"],
+                    f"p{i}": _parts_json(word),
+                }
+            )
+        inserted = await conn.fetch_all(
+            "INSERT INTO words (japanese, kana, romaji, english, parts, created_at)"
+            f" VALUES {', '.join(rows)} RETURNING id",
+            values,
+        )
+        ids.extend(int(row["id"]) for row in inserted)
+    return ids
 
 
 async def update_word(conn: Conn, word_id: int, word: dict[str, Any]) -> None:

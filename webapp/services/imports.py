@@ -23,6 +23,7 @@ from .authoring import clean_group_name, live_group
 from .word_input import check_word, japanese_key, same_word
 
 PREVIEW_LIFETIME = timedelta(hours=1)
+COMMIT_CHUNK = 1000  # new words per progress line
 ON_DUPLICATE = ("reuse", "update", "create")
 OPTION_NAMES = ("format", "delimiter", "encoding", "mapping", "notetype", "on_duplicate")
 Progress = Callable[[str], None]
@@ -319,20 +320,18 @@ async def commit_preview(
         group_id = target["group_id"] or await authoring_queries.insert_group(
             conn, name=target["group_name"], created_at=now
         )
-        linked = 0
         items = plan["items"]
-        for done, item in enumerate(items, start=1):
-            action, word_id = item["action"], item["word_id"]
-            if action == "add":
-                word_id = await authoring_queries.insert_word(conn, item["word"], created_at=now)
-            elif action == "update":
-                await authoring_queries.update_word(conn, word_id, item["word"])
-            if action in ("add", "link", "update") and await authoring_queries.link_word(
-                conn, group_id=group_id, word_id=word_id
-            ):
-                linked += 1
-            if progress and done % 1000 == 0:
-                progress(f"  {done:,} / {len(items):,} rows")
+        members = [i["word_id"] for i in items if i["action"] in ("link", "update")]
+        for item in items:
+            if item["action"] == "update":
+                await authoring_queries.update_word(conn, item["word_id"], item["word"])
+        new_words = [i["word"] for i in items if i["action"] == "add"]
+        for start in range(0, len(new_words), COMMIT_CHUNK):
+            chunk = new_words[start : start + COMMIT_CHUNK]
+            members += await authoring_queries.insert_words(conn, chunk, created_at=now)
+            if progress:
+                progress(f"  {start + len(chunk):,} / {len(new_words):,} new words")
+        linked = await authoring_queries.link_words(conn, group_id=group_id, word_ids=members)
         count = await authoring_queries.add_to_group_word_count(conn, group_id, linked)
         group = await live_group(conn, group_id)
         result = {
