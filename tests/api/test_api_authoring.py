@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from helpers import (
+
+from tests.helpers import (
     body_of,
     counters_and_recount,
     expect_error,

@@ -13,8 +13,9 @@ from typing import Any
 import genanki
 import pytest
 import zstandard
-from helpers import body_of, expect_error, get, total_items
 from werkzeug.datastructures import FileStorage
+
+from tests.helpers import body_of, expect_error, get, total_items
 
 HOSTILE = "<script>alert(1)</script>"
 

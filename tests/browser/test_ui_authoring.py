@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import expect_position
 from playwright.async_api import expect
+
+from tests.helpers.browser import expect_position
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import assert_clear_failure, connect
+from tests.helpers import assert_clear_failure, connect
 
 
 async def group_words(database_url: str, name: str) -> list[dict]:

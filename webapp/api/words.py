@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import request
 
 from ..errors import NotFound
-from ..japanese import search_patterns
+from ..japanese import clean_query, search_patterns
 from ..pagination import parse_page_request
 from ..queries import words
+from ..queries.word_search import RELEVANCE
 from ..web import ID, conn
 from . import api
 from .authoring import WORD_WRITES
 
-MAX_QUERY_LENGTH = 100
-
 
 @api.get("/words")
-async def list_words() -> dict:
+async def list_words() -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
-    # q: the words page's any-script search (taberu, たべる, タベル), for pickers too
-    search = search_patterns(request.args.get("q", "")[:MAX_QUERY_LENGTH])
+    search = search_patterns(clean_query(request.args.get("q", "")))
+    # `q` without `sort`: best matches first, as on the words page.
+    sort = page.sort if request.args.get("sort") or not search else RELEVANCE
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order, search=search
+        db, limit=page.limit, offset=page.offset, sort=sort, order=page.order, search=search
     )
     total = await words.count_words(db, search=search)
     return {"items": items, "pagination": page.describe(total)}
 
 
 @api.route(f"/words/<{ID}:word_id>", methods=["GET", "PATCH", "DELETE"])
-async def show_word(word_id: int) -> dict:
+async def show_word(word_id: int) -> dict[str, Any]:
     if request.method != "GET":  # one rule per path: see api/authoring.py
         return await WORD_WRITES[request.method](word_id)
     db = await conn()

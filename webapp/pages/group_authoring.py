@@ -10,8 +10,9 @@ from __future__ import annotations
 from quart import Response, flash, redirect, request
 
 from ..errors import Conflict, InvalidInput
-from ..japanese import search_patterns
+from ..japanese import clean_query, search_patterns
 from ..queries import words
+from ..queries.word_search import RELEVANCE
 from ..security import require_admin
 from ..services import authoring
 from ..web import ID, conn, is_partial_request, parse_id
@@ -93,10 +94,10 @@ async def word_picker(group_id: int) -> Response:
     require_admin()
     db = await conn()
     group = await authoring.live_group(db, group_id)
-    q = request.args.get("q", "").strip()[:100]
+    q = clean_query(request.args.get("q", ""))
     search = search_patterns(q)
     found = (
-        await words.list_words_page(db, limit=PICKER_SIZE, offset=0, search=search)
+        await words.list_words_page(db, limit=PICKER_SIZE, offset=0, sort=RELEVANCE, search=search)
         if search
         else []
     )

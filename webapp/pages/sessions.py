@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from quart import Response, redirect, request
+from quart.typing import ResponseTypes
 
 from ..errors import InvalidInput, NotFound
 from ..pagination import parse_page_request
@@ -56,13 +57,17 @@ async def show_session(session_id: int) -> Response:
     reviewed = await words.list_session_words_page(
         db, session_id, limit=page.limit, offset=page.offset
     )
+    external_url = external_launch_url(session, activity["launch_url"] if activity else None)
+    # Finished when the flashcards would show their end summary: nothing to continue.
+    finished = external_url is None and (await _flashcard_state(session))["summary"] is not None
     return await render_page(
         "study_session.html",
         {"session-words": "_words_table.html"},
         nav="sessions",
         breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
         session=session,
-        external_url=external_launch_url(session, activity["launch_url"] if activity else None),
+        external_url=external_url,
+        finished=finished,
         words=reviewed,
         page=page.describe(await words.count_session_words(db, session_id)),
         sort=None,
@@ -76,8 +81,13 @@ async def show_session(session_id: int) -> Response:
     )
 
 
+async def _flashcard_state(session: dict[str, Any]) -> dict[str, Any]:
+    """What the flashcards show for this session (the session page reads it too)."""
+    return await flashcards.flashcard_state(await conn(), session)
+
+
 async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
-    state = await flashcards.flashcard_state(await conn(), session)
+    state = await _flashcard_state(session)
     return await render_page(
         "flashcards.html",
         {"flashcard": "_flashcard.html"},
@@ -102,7 +112,7 @@ async def flashcards_page(session_id: int) -> Response:
 
 
 @pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/answer")
-async def answer_flashcard(session_id: int) -> Response:
+async def answer_flashcard(session_id: int) -> ResponseTypes:
     """Record the answer, then show the next card (htmx) or redirect to it (no JS)."""
     await _existing_session(session_id)
     form = await request.form
