@@ -222,11 +222,15 @@ async def test_edit_a_word(client, conn):  # type: ignore[no-untyped-def]
     assert (await get(client, f"/api/groups/{group['id']}"))["word_count"] == 0
     reread = await send(client, "PATCH", f"/api/words/{word['id']}", {"kana": "こ"})
     assert reread["romaji"] == "ko"
+    rewritten = await send(client, "PATCH", f"/api/words/{word['id']}", {"japanese": "孤"})
+    assert (rewritten["japanese"], rewritten["kana"], rewritten["romaji"]) == ("孤", "こ", "ko")
+    in_kana = await send(client, "PATCH", f"/api/words/{word['id']}", {"japanese": "きつね"})
+    assert (in_kana["kana"], in_kana["romaji"]) == ("きつね", "kitsune")
     await expect_error(client, "PATCH", f"/api/words/{word['id']}", 422, json={"english": ""})
     await expect_error(client, "PATCH", "/api/words/999999", 404, json={"english": "x y"})
     dup = await new_word(client, japanese="狸", kana="たぬき", english="raccoon dog")
     conflict = await expect_error(
-        client, "PATCH", f"/api/words/{dup['id']}", 409, json={"japanese": "狐", "kana": "こ"}
+        client, "PATCH", f"/api/words/{dup['id']}", 409, json={"japanese": "きつね"}
     )
     assert (await body_of(conflict))["existing_id"] == word["id"]
     await assert_counters_true(conn)

@@ -13,7 +13,14 @@ from typing import Any
 from ..db import Conn, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
 from ..queries import authoring, groups, words
-from .word_input import WORD_FIELDS, WordCheck, check_word, clean_text, same_word
+from .word_input import (
+    WORD_FIELDS,
+    WordCheck,
+    check_word,
+    clean_text,
+    same_word,
+    suggest_kana,
+)
 
 GROUP_NAME_MAX = 100
 
@@ -202,11 +209,12 @@ async def update_word(
         if current is None:
             raise NotFound(f"Word {word_id} not found")
         merged = {name: current[name] for name in WORD_FIELDS}
-        if "japanese" in changes and "kana" not in changes:
-            merged["kana"] = ""  # a new writing: the reading follows it unless given
-        if ("kana" in changes or "japanese" in changes) and "romaji" not in changes:
-            merged["romaji"] = ""  # derived again from the new reading
         merged.update({k: v for k, v in changes.items() if k in merged})
+        if "japanese" in changes and "kana" not in changes and isinstance(changes["japanese"], str):
+            # a word written in kana: its reading follows the new writing
+            merged["kana"] = suggest_kana(changes["japanese"].strip()) or merged["kana"]
+        if merged["kana"] != current["kana"] and "romaji" not in changes:
+            merged["romaji"] = ""  # derived again from the new reading
         word = checked_word(merged)
         if group_ids is not None:
             await _require_groups(conn, group_ids)
