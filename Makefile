@@ -80,3 +80,8 @@ bench-quick: $(VENV)/.runtime bench-deps
 ## screenshots: docs/screenshots/*.png of the seeded portal (Debian's Chromium, no download)
 screenshots: $(VENV)/.dev browser-deps
 	$(BIN)/python scripts/screenshots.py
+
+.PHONY: bench-import
+## bench-import: time a generated 5,000-row CSV import, preview + commit (DATABASE_URL or a temp SQLite file)
+bench-import: $(VENV)/.runtime
+	$(BIN)/python bench/import_timing.py $(BENCH_ARGS)

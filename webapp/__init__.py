@@ -24,10 +24,16 @@ from .faults import as_service_unavailable, install_repeat_filter, refuse_unstor
 from .headers import ProxyAwareSessionInterface, add_security_headers
 from .hosting import warn_about_hosting
 from .observability import exit_on_bad_settings, init_observability
-from .web import error_body, read_body_first, release_request_connection
+from .web import (
+    UPLOAD_BODY_BYTES,
+    body_limit,
+    error_body,
+    read_body_first,
+    release_request_connection,
+    too_large_message,
+)
 
 log = logging.getLogger("webapp")
-MAX_BODY_BYTES = 16 * 1024
 BODY_TIMEOUT_SECONDS = 15
 
 
@@ -45,7 +51,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        # the largest body of any route (an import's upload); web.body_limit() keeps
+        # every other route to a few KB
+        MAX_CONTENT_LENGTH=UPLOAD_BODY_BYTES,
+        MAX_FORM_MEMORY_SIZE=UPLOAD_BODY_BYTES,
         # A client that has not sent its whole body by then gets 408 (slow-client bound).
         BODY_TIMEOUT=BODY_TIMEOUT_SECONDS,
         SESSION_COOKIE_HTTPONLY=True,
@@ -127,7 +136,7 @@ def _register_error_handlers(app: Quart) -> None:
         message = {
             404: f"Not found: {request.path}",
             405: f"Method {request.method} is not allowed here",
-            413: f"Request body is too large (at most {MAX_BODY_BYTES // 1024} KB)",
+            413: too_large_message(body_limit()),
         }.get(status, error.description or error.name)
         return await respond(status, {"error": message}, headers)
 

@@ -15,10 +15,14 @@ from pathlib import Path
 from .config import ConfigError, load_settings
 from .db import Conn, Database, DatabaseUnavailable, sqlite_path
 from .errors import PortalError
+from .imports import FORMATS
 from .migrations import migrate, pending
+from .queries import authoring as authoring_queries
 from .services import (
     backup,
+    exports,
     importer,
+    imports,
     learner_export,
     learners,
     reschedule,
@@ -26,6 +30,7 @@ from .services import (
     seeding,
     transfer,
 )
+from .services.imports import ON_DUPLICATE
 
 Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
@@ -144,6 +149,45 @@ async def cmd_import(conn: Conn, args: argparse.Namespace) -> None:
     print(f"✓ imported {total:,} rows in {report.seconds:.1f}s; totals recounted")
 
 
+async def cmd_import_words(conn: Conn, args: argparse.Namespace) -> None:
+    """Preview the file against the named group (new or existing), then commit."""
+    await _require_schema(conn)
+    path = Path(args.path)
+    data = await asyncio.to_thread(path.read_bytes)
+    print(f"reading {path} ({len(data):,} bytes) …")
+    existing = await authoring_queries.find_group_by_name(conn, args.group)
+    target = {"group_id": str(existing["id"])} if existing else {"group_name": args.group}
+    options = {"format": args.format, "on_duplicate": args.on_duplicate, "mapping": args.mapping}
+    preview = await imports.create_preview(conn, data, path.name, {**target, **options})
+    summary = preview["summary"]
+    where = "existing" if existing else "new"
+    print(
+        f"preview for {where} group {args.group!r} ({preview['format']}, "
+        f"{preview['encoding'] or 'binary'}): {summary['rows']:,} rows — "
+        f"{summary['add']:,} to add, {summary['link']:,} to link, {summary['update']:,} to update, "
+        f"{summary['skip']:,} skipped, {summary['error']:,} errors"
+    )
+    for error in preview["errors"][:20]:
+        print(f"  line {error['line']}: {error['field']}: {error['error']}")
+    if len(preview["errors"]) > 20:
+        print(f"  … and {len(preview['errors']) - 20:,} more errors")
+    answer = "y" if args.yes else await asyncio.to_thread(input, "import these words? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        await imports.discard_preview(conn, preview["id"])
+        print("✓ nothing imported")
+        return
+    result = await imports.commit_preview(conn, preview["id"], progress=print)
+    group = result["group"]
+    print(f"✓ imported into {group['name']!r} (id {group['id']}): {group['word_count']:,} words")
+
+
+async def cmd_export_group(conn: Conn, args: argparse.Namespace) -> None:
+    await _require_schema(conn)
+    group, text = await exports.export_group(conn, args.group_id, args.format)
+    await asyncio.to_thread(Path(args.path).write_text, text, encoding="utf-8", newline="")
+    print(f"✓ exported {group['word_count']:,} words of {group['name']!r} to {args.path}")
+
+
 async def cmd_backup(url: str, args: argparse.Namespace) -> None:
     if not url.startswith("sqlite"):
         raise PortalError(
@@ -201,6 +245,22 @@ def build_parser() -> argparse.ArgumentParser:
     resched.add_argument(
         "--check", action="store_true", help="only compare; exit 1 if any card differs"
     )
+
+    words = commands.add_parser(
+        "import-words", help="import words from CSV/TSV, Anki text or .apkg, seed JSON"
+    )
+    words.add_argument("path", help="the file to import")
+    words.add_argument("--group", required=True, help="group name (created when missing)")
+    words.add_argument("--format", choices=FORMATS, help="detected when omitted")
+    words.add_argument(
+        "--mapping", help='JSON, e.g. \'{"japanese": 1, "kana": "Reading", "english": 3}\''
+    )
+    words.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="reuse")
+    words.add_argument("--yes", action="store_true", help="import without asking")
+    group_export = commands.add_parser("export-group", help="write a group's words to a file")
+    group_export.add_argument("group_id", type=int, help="the group's id (see /groups)")
+    group_export.add_argument("path", help="file to write")
+    group_export.add_argument("--format", choices=("csv", "json"), default="csv")
     copy = commands.add_parser("backup", help="copy the live SQLite database safely")
     copy.add_argument("path", help="file to write the copy to")
     return parser
@@ -215,6 +275,8 @@ COMMANDS: dict[str, Command] = {
     "export": cmd_export,
     "import": cmd_import,
     "reschedule": cmd_reschedule,
+    "import-words": cmd_import_words,
+    "export-group": cmd_export_group,
 }
 
 

@@ -66,3 +66,7 @@ class ServiceUnavailable(PortalError):
 
 class UnsupportedMediaType(PortalError):
     status = 415
+
+
+class PayloadTooLarge(PortalError):
+    status = 413

@@ -31,7 +31,7 @@ from .clients import is_local_request
 from .errors import PortalError
 from .queries.activities import BUILTIN_ACTIVITY_TYPES
 from .queries.learners import get_session_learner_id
-from .services import DEFAULT_LEARNER_ID
+from .services import DEFAULT_LEARNER_ID, NO_LEARNER_ID
 from .services import learners as profiles
 from .web import MAX_ID, add_vary, conn, settings
 
@@ -142,9 +142,6 @@ async def _resolve() -> Resolved:
 def resolved() -> Resolved:
     existing: Resolved | None = g.get("learner")
     return existing if existing is not None else Resolved(None)
-
-
-NO_LEARNER_ID = 0  # matches no learner's rows: every count is zero
 
 
 def viewer_learner_id() -> int:

@@ -246,15 +246,71 @@ def _schemas() -> dict[str, Schema]:
             },
         ),
         "ResetDone": _obj({"success": {"const": True}, "message": TEXT}),
+        **_authoring_schemas(),
         "OpenAPI": _obj({"openapi": {"const": "3.1.0"}, "paths": {"type": "object"}}),
         "Health": _obj({"status": {"enum": ["healthy", "unhealthy"]}}, {"error": TEXT}),
         **learner_schemas(),
     }
 
 
+def _authoring_schemas() -> dict[str, Schema]:
+    word_write = {
+        "japanese": TEXT,
+        "kana": TEXT_OR_NULL,
+        "romaji": TEXT_OR_NULL,
+        "english": TEXT,
+        "parts": {"type": "array", "items": ref("WordPart")},
+        "group_ids": {"type": "array", "items": INT_ID},
+        "allow_duplicate": {"type": "boolean"},
+    }
+    summary = _obj(dict.fromkeys(("rows", "add", "link", "update", "skip", "error"), COUNT))
+    return {
+        "GroupName": _obj({"name": TEXT}),
+        "GroupDeleted": _obj(
+            {"success": {"const": True}, "id": INT_ID, "words_unlinked": COUNT,
+             "study_sessions_kept": COUNT}
+        ),
+        "Membership": _obj({"group_id": INT_ID, "word_id": INT_ID, "word_count": COUNT}),
+        "MembershipRemoved": _obj({"success": {"const": True}, "word_count": COUNT}),
+        "WordCreate": _obj({"japanese": TEXT, "english": TEXT}, word_write),
+        "WordChange": _obj({}, word_write),
+        "WordDeleted": _obj(
+            {"success": {"const": True}, "id": INT_ID, "reviews_deleted": COUNT,
+             "learners_affected": COUNT}
+        ),
+        "SeedExport": {"type": "array", "items": _obj(
+            {"kanji": TEXT, "kana": TEXT, "romaji": TEXT, "english": TEXT,
+             "parts": {"type": "array", "items": ref("WordPart")}}
+        )},
+        "ImportUpload": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "text": TEXT,
+            "group_id": TEXT, "group_name": TEXT, "format": TEXT, "delimiter": TEXT,
+            "encoding": TEXT, "mapping": TEXT, "notetype": TEXT, "on_duplicate": TEXT,
+        }},
+        "ImportChange": {"type": "object", "properties": {
+            "mapping": {"type": ["object", "null"]}, "on_duplicate": TEXT_OR_NULL,
+            "group_id": {"type": ["integer", "string", "null"]}, "group_name": TEXT_OR_NULL,
+            "notetype": TEXT_OR_NULL, "delimiter": TEXT_OR_NULL, "encoding": TEXT_OR_NULL,
+        }},
+        "ImportPreview": _obj(
+            {"id": INT_ID, "status": {"enum": ["preview", "committed"]}, "created_at": TIME,
+             "expires_at": TIME, "format": TEXT, "target": {"type": "object"},
+             "on_duplicate": TEXT, "columns": {"type": "array"}, "mapping": {"type": "object"},
+             "summary": summary, "errors": {"type": "array"}, "items": {"type": "array"},
+             "pagination": ref("Pagination")}
+        ),
+        "ImportCommitted": _obj(
+            {"id": INT_ID, "status": {"const": "committed"},
+             "group": _obj({"id": INT_ID, "name": TEXT, "word_count": COUNT}),
+             "summary": summary}
+        ),
+        "Success": _obj({"success": {"const": True}}),
+    }  # fmt: skip
+
+
 ERRORS = {
     400: "The query string or body cannot be parsed",
-    401: "A learner (or admin) credential is needed, or the one sent is unknown or revoked",
+    401: "A learner or admin credential is needed, or the one sent is unknown or revoked",
     429: "Too many attempts from this address (see Retry-After)",
     403: "Refused: a cross-site request, or an admin action without the admin token",
     404: "No such route or id",
@@ -362,6 +418,49 @@ def _operations() -> list[Operation]:
         ("post", "/api/full_reset", "fullReset", "Back to the freshly seeded state",
          [], None, 200, "ResetDone"),
         *learner_operations(PAGE, _sorting, _param),
+        *_authoring_operations(),
+    ]  # fmt: skip
+
+
+PREVIEW = _param("preview_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+FORMAT = _param("format", "query", {"type": "string", "enum": ["csv", "json"]})
+# Admin operations (authoring, imports, resets): 401 with a token set, 403 from elsewhere.
+ADMIN_ERRORS = (401, 403, 409)
+MULTIPART_BODIES = {"ImportUpload"}
+
+
+def _authoring_operations() -> list[Operation]:
+    gw = [GROUP, WORD]
+    return [
+        ("post", "/api/groups", "createGroup", "Create a group (admin)",
+         [], "GroupName", 201, "GroupDetail"),
+        ("patch", "/api/groups/{group_id}", "renameGroup", "Rename a group (admin)",
+         [GROUP], "GroupName", 200, "GroupDetail"),
+        ("delete", "/api/groups/{group_id}", "deleteGroup",
+         "Delete a group; its words and sessions stay (admin)", [GROUP], None, 200, "GroupDeleted"),
+        ("put", "/api/groups/{group_id}/words/{word_id}", "addGroupWord",
+         "Put a word in a group (admin; 200 when already there)", gw, None, 201, "Membership"),
+        ("delete", "/api/groups/{group_id}/words/{word_id}", "removeGroupWord",
+         "Take a word out of a group (admin)", gw, None, 200, "MembershipRemoved"),
+        ("get", "/api/groups/{group_id}/export", "exportGroup",
+         "A group's words as CSV (default) or seed JSON", [GROUP, FORMAT], None, 200, "SeedExport"),
+        ("post", "/api/words", "createWord", "Create a word (admin)",
+         [], "WordCreate", 201, "WordDetail"),
+        ("patch", "/api/words/{word_id}", "updateWord", "Change a word (admin)",
+         [WORD], "WordChange", 200, "WordDetail"),
+        ("delete", "/api/words/{word_id}", "deleteWord", "Delete a word and its answers (admin)",
+         [WORD], None, 200, "WordDeleted"),
+        ("post", "/api/imports", "createImport", "Upload a word list: a stored preview (admin)",
+         [], "ImportUpload", 201, "ImportPreview"),
+        ("get", "/api/imports/{preview_id}", "showImport", "An import preview (admin)",
+         [PREVIEW, PAGE], None, 200, "ImportPreview"),
+        ("patch", "/api/imports/{preview_id}", "changeImport",
+         "Change the mapping or duplicate rule without uploading again (admin)",
+         [PREVIEW], "ImportChange", 200, "ImportPreview"),
+        ("post", "/api/imports/{preview_id}/commit", "commitImport",
+         "Import the previewed words, once (admin)", [PREVIEW], None, 200, "ImportCommitted"),
+        ("delete", "/api/imports/{preview_id}", "discardImport", "Discard a preview (admin)",
+         [PREVIEW], None, 200, "Success"),
     ]  # fmt: skip
 
 
@@ -381,13 +480,16 @@ def _error_statuses(operation: Operation) -> set[int]:
         statuses.add(400)
     if any(p["in"] == "path" for p in params) or path.endswith("last_study_session"):
         statuses.add(404)
-    if method in ("post", "put"):
+    if method in ("post", "put", "patch", "delete"):
         statuses.update(POST_ERRORS)
     if operation[2] in CONFLICTS:
         statuses.add(409)
     if body:
         statuses.update({400, 404, 422})  # unparsable JSON, unknown ids, broken rules
     statuses.update(learner_error_statuses(method, path))
+    if operation[2] in ADMIN_OPERATIONS:
+        statuses.update(ADMIN_ERRORS)
+        statuses.update({404, 422})
     return statuses
 
 
@@ -412,11 +514,20 @@ def _operation(operation: Operation) -> Schema:
         "responses": responses,
     }
     if body:
-        described["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
-    if path.endswith("_reset") or path == "/api/reset_history":
+        media = "multipart/form-data" if body in MULTIPART_BODIES else JSON
+        described["requestBody"] = {"required": True, "content": {media: {"schema": ref(body)}}}
+    if op_id == "exportGroup":
+        described["responses"]["200"]["content"]["text/csv"] = {"schema": TEXT}
+    if op_id in ADMIN_OPERATIONS or path.endswith("_reset") or path == "/api/reset_history":
         # The admin token when ADMIN_TOKEN is set; without it, only from the portal's machine.
         described["security"] = [{"adminToken": []}, {}]
     return described
+
+
+ADMIN_OPERATIONS = frozenset(op[2] for op in _authoring_operations() if op[2] != "exportGroup") | {
+    "resetHistory",
+    "fullReset",
+}
 
 
 @cache

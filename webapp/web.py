@@ -10,13 +10,26 @@ from quart import Response, current_app, g, request
 
 from .config import Settings, is_timezone
 from .db import Conn, Database
-from .errors import BadRequest, InvalidInput, NotFound, PortalError, UnsupportedMediaType
+from .errors import (
+    BadRequest,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    PortalError,
+    UnsupportedMediaType,
+)
 from .faults import unstorable_text
 
 MAX_ID = 2_147_483_647
 # Route converters bound to the id range, so a 20-digit id is a 404, not a driver overflow.
 ID = f"int(min=1, max={MAX_ID})"
 PARTIAL_VARY = "HX-Request, HX-Request-Type"
+# A few KB is plenty for every request but an import's upload (the app-wide limit
+# Quart enforces is the upload's; this one is applied per route, see body_limit).
+MAX_BODY_BYTES = 16 * 1024
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # the file plus the form's other fields
+UPLOAD_ROUTES = frozenset({"/api/imports", "/imports"})
 
 
 def settings() -> Settings:
@@ -69,6 +82,23 @@ def error_body(error: PortalError) -> dict[str, Any]:
     return {"error": error.message, **error.detail}
 
 
+def body_limit() -> int:
+    """The body limit of this request: an upload's for the import routes, else a few KB.
+
+    Quart binds MAX_CONTENT_LENGTH when it creates the request, before any route
+    code runs, so the app-wide limit is the upload's and the small one is enforced here.
+    """
+    if request.method == "POST" and request.path.rstrip("/") in UPLOAD_ROUTES:
+        return UPLOAD_BODY_BYTES
+    return MAX_BODY_BYTES
+
+
+def too_large_message(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"Request body is too large (an import may be at most {MAX_UPLOAD_BYTES >> 20} MB)"
+    return f"Request body is too large (at most {limit // 1024} KB)"
+
+
 async def read_body_first() -> None:
     """Read a write's whole body before anything else runs.
 
@@ -76,11 +106,18 @@ async def read_body_first() -> None:
     in (connections are taken on first use, after this), and a body over the
     limit is 413 also on routes that never read theirs (the resets).  Reading
     enforces MAX_CONTENT_LENGTH (declared or streamed) and BODY_TIMEOUT (408);
-    the body stays cached for the route.
+    the body stays cached for the route.  An upload route's form parser reads
+    (and caps) its own body.
     """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    await request.get_data(cache=True)
+    limit = body_limit()
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(too_large_message(limit))
+    if limit > MAX_BODY_BYTES:
+        return
+    if len(await request.get_data(cache=True)) > limit:
+        raise PayloadTooLarge(too_large_message(limit))
 
 
 async def json_body() -> dict[str, Any]:

@@ -129,9 +129,9 @@ async def test_last_session_is_404_json_when_there_is_none(client):
 async def test_wrong_method_is_405_json_with_allow_header(client):
     cases = [
         ("DELETE", "/api/words", "GET"),
-        ("POST", "/api/words", "GET"),
+        ("PUT", "/api/words", "GET"),
         ("PUT", "/api/words/1", "GET"),
-        ("PATCH", "/api/groups/1", "GET"),
+        ("PUT", "/api/groups/1", "GET"),
         ("DELETE", "/api/study_sessions/1", "GET"),
         ("GET", "/api/study_sessions/1/words/1/review", "POST"),
         ("GET", "/api/reset_history", "POST"),

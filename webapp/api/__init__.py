@@ -52,9 +52,12 @@ def install_cors(app: Quart) -> None:
 from . import (  # noqa: E402,F401
     activities,
     admin,
+    authoring,
     classes,
     dashboard,
+    exports,
     groups,
+    imports,
     learners,
     openapi,
     sessions,

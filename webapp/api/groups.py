@@ -12,6 +12,7 @@ from ..pagination import parse_page_request
 from ..queries import groups, sessions, words
 from ..web import ID, conn
 from . import api
+from .authoring import GROUP_WRITES
 
 
 async def _existing_group(group_id: int) -> dict[str, Any]:
@@ -31,8 +32,10 @@ async def list_groups() -> dict[str, Any]:
     return {"items": items, "pagination": page.describe(await groups.count_groups(db))}
 
 
-@api.get(f"/groups/<{ID}:group_id>")
+@api.route(f"/groups/<{ID}:group_id>", methods=["GET", "PATCH", "DELETE"])
 async def show_group(group_id: int) -> dict[str, Any]:
+    if request.method != "GET":  # one rule per path: see api/authoring.py
+        return await GROUP_WRITES[request.method](group_id)
     group = await _existing_group(group_id)
     return {
         "id": group["id"],

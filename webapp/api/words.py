@@ -15,6 +15,7 @@ from ..queries.word_search import RELEVANCE
 from ..services import progress
 from ..web import ID, conn
 from . import api
+from .authoring import WORD_WRITES
 
 
 @api.get("/words")
@@ -37,8 +38,10 @@ async def list_words() -> dict[str, Any]:
     return {"items": items, "pagination": page.describe(total)}
 
 
-@api.get(f"/words/<{ID}:word_id>")
+@api.route(f"/words/<{ID}:word_id>", methods=["GET", "PATCH", "DELETE"])
 async def show_word(word_id: int) -> dict[str, Any]:
+    if request.method != "GET":  # one rule per path: see api/authoring.py
+        return await WORD_WRITES[request.method](word_id)
     db = await conn()
     learner_id = viewer_learner_id()
     word = await words.get_word(db, word_id, learner_id=learner_id)

@@ -25,13 +25,16 @@ from . import (  # noqa: E402,F401
     activities,
     classes,
     dashboard,
+    group_authoring,
     groups,
+    imports,
     learners,
     profiles,
     progress_views,
     sessions,
     settings,
     typed,
+    word_forms,
     words,
 )
 from .rendering import install_template_helpers  # noqa: E402

@@ -18,6 +18,11 @@ from .rendering import PAGE_SIZE, render_page
 
 @pages.get("/groups")
 async def list_groups() -> Response:
+    return await render_group_list()
+
+
+async def render_group_list(status: int = 200, new_group: dict[str, str] | None = None) -> Response:
+    """The groups page; `new_group` re-renders the New group form with its input."""
     page = parse_page_request(
         request.args, per_page=PAGE_SIZE, sorts=groups.GROUP_SORTS, default_sort="name"
     )
@@ -28,6 +33,8 @@ async def list_groups() -> Response:
     return await render_page(
         "groups.html",
         {"groups-table": "_groups_table.html"},
+        status=status,
+        new_group=new_group or {},
         nav="groups",
         breadcrumbs=[("Word Groups", None)],
         groups=items,

@@ -97,6 +97,7 @@ def install_template_helpers(blueprint: Blueprint) -> None:
             "csrf_token": csrf_token(),
             "flash_messages": list(messages),
             "admin_mode": admin_mode(),
+            "is_admin": is_admin(),
         }
 
     blueprint.add_app_template_filter(format_datetime, "datetime")

@@ -16,6 +16,8 @@ WORD_COLUMNS = (
 )
 LEARNER_JOIN = "LEFT JOIN learner_words lw ON lw.word_id = words.id AND lw.learner_id = :learner_id"
 WORD_TEXT_COLUMNS = "words.id, words.japanese, words.kana, words.romaji, words.english, words.parts"
+# A word item with no learner in view (duplicate checks, exports): its counts are 0.
+WORD_COLUMNS_NO_LEARNER = f"{WORD_TEXT_COLUMNS}, 0 AS correct_count, 0 AS wrong_count"
 
 
 def order_by(columns: dict[str, str], sort: str, order: str, table: str) -> str:

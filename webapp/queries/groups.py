@@ -1,4 +1,7 @@
-"""Word groups: list, one group, and the counters kept on them."""
+"""Word groups: list, one group, and the counters kept on them.
+
+A deleted group (soft delete, see migrations/0008) is neither listed nor found.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ async def list_groups_page(
     conn: Conn, *, limit: int, offset: int, sort: str = "name", order: str = "asc"
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch_all(
-        "SELECT id, name, word_count, created_at FROM groups "
+        "SELECT id, name, word_count, created_at FROM groups WHERE deleted_at IS NULL "
         f"{order_by(GROUP_SORTS, sort, order, 'groups')} LIMIT :limit OFFSET :offset",
         {"limit": limit, "offset": offset},
     )
@@ -31,17 +34,20 @@ async def list_groups_page(
 
 
 async def count_groups(conn: Conn) -> int:
-    return int(await conn.fetch_val("SELECT COUNT(*) FROM groups"))
+    return int(await conn.fetch_val("SELECT COUNT(*) FROM groups WHERE deleted_at IS NULL"))
 
 
 async def list_group_choices(conn: Conn) -> list[dict[str, Any]]:
     """Every group's id and name, for the launch form's select."""
-    return await conn.fetch_all("SELECT id, name, word_count FROM groups ORDER BY name, id")
+    return await conn.fetch_all(
+        "SELECT id, name, word_count FROM groups WHERE deleted_at IS NULL ORDER BY name, id"
+    )
 
 
 async def get_group(conn: Conn, group_id: int) -> dict[str, Any] | None:
     row = await conn.fetch_one(
-        "SELECT id, name, word_count, created_at FROM groups WHERE id = :id", {"id": group_id}
+        "SELECT id, name, word_count, created_at FROM groups WHERE id = :id AND deleted_at IS NULL",
+        {"id": group_id},
     )
     return None if row is None else _group_item(row)
 

@@ -37,18 +37,19 @@ async def delete_everything(conn: Conn) -> None:
                 "DELETE FROM words",
                 "DELETE FROM groups",
                 "DELETE FROM study_activities",
+                "DELETE FROM import_previews",
             ]
         )
         await conn.execute(
             "DELETE FROM sqlite_sequence WHERE name IN "
             "('words_review_items', 'study_sessions', 'words_groups', 'words', 'groups',"
-            " 'study_activities')"
+            " 'study_activities', 'import_previews')"
         )
     else:
         await conn.execute(
             "TRUNCATE session_queue, undone_answers, learner_words, learner_groups,"
             " words_review_items, study_sessions, words_groups, words, groups,"
-            " study_activities RESTART IDENTITY"
+            " study_activities, import_previews RESTART IDENTITY"
         )
     await conn.execute(
         "UPDATE learner_stats SET correct_count = 0, wrong_count = 0, sessions_count = 0,"

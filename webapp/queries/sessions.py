@@ -9,7 +9,7 @@ from ..db import Conn
 from .common import session_item
 
 _SELECT = (
-    "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id,"
+    "SELECT s.id, s.group_id, COALESCE(g.deleted_name, g.name) AS group_name, s.study_activity_id,"
     " a.name AS activity_name, a.activity_type, s.created_at, s.last_review_at,"
     " s.correct_count, s.wrong_count, s.learner_id, s.queue_mode "
     "FROM study_sessions s JOIN groups g ON g.id = s.group_id "
