@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import resource
 import shutil
@@ -42,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import PROJECT_ROOT, RESULTS_DIR, TARGET, log, target_root
 from benchkit import data as datasets
-from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint
+from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint, placeholder_ids
 from benchkit.load import (
     BROWSER_ENCODINGS,
     fetch,
@@ -306,17 +305,6 @@ class Run:
 
     # -- set-up around the measurements ----------------------------------------------
 
-    def discover_ids(self, meta: dict[str, Any]) -> dict[str, int]:
-        words = int(meta["words"])
-        return {
-            "mid": math.ceil(math.ceil(words / 100) / 2),
-            "mid_html": math.ceil(math.ceil(words / 50) / 2),
-            "word": words // 2,
-            "group": 1,
-            "session": 1,
-            "fc_session": 0,
-        }
-
     def launch_session(self, project: Server, group: int, activity_type: str) -> int | None:
         try:
             listing = fetch_json(project.port, "/api/study_activities")
@@ -480,7 +468,7 @@ class Run:
         wait_healthy(project)
         if prototype is not None:
             wait_healthy(prototype)
-        ids = self.discover_ids(meta)
+        ids = placeholder_ids(int(meta["words"]))
         log(
             f"{scale}x: measuring {len(self.selected(API))} API endpoints "
             f"({'both servers' if prototype else 'project only'})"

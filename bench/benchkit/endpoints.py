@@ -8,6 +8,7 @@ Placeholders ({mid}, {word}, …) are filled per dataset by `bench/run.py`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .load import PARTIAL_HEADERS
@@ -122,3 +123,15 @@ NEEDS_LAUNCH = frozenset({"page_flashcards", "frag_flashcard_next"})
 
 # (deep page, its first page): "a deep page of a list <= 2x its first page"
 DEEP_PAIRS = (("words_mid", "words_p1"), ("page_words_deep", "page_words_english"))
+
+
+def placeholder_ids(words: int, *, session: int = 1, fc_session: int = 0) -> dict[str, int]:
+    """The ids the endpoint paths' placeholders stand for, for a dataset of `words` words."""
+    return {
+        "mid": math.ceil(math.ceil(words / 100) / 2),  # the middle page of /api/words
+        "mid_html": math.ceil(math.ceil(words / 50) / 2),  # the middle page of /words
+        "word": words // 2,
+        "group": 1,
+        "session": session,
+        "fc_session": fc_session,
+    }
