@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from quart import Response, make_response, render_template
+from quart import Response, make_response
+
+from .rendering import render_template
 
 TITLES = {
     400: "Bad request",
