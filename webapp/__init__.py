@@ -18,6 +18,7 @@ from .compression import install_compression
 from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
+from .json_provider import OrjsonProvider
 from .observability import exit_on_bad_settings, init_observability
 from .security import ProxyAwareSessionInterface, add_security_headers
 from .web import error_body, release_request_connection
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
             exit_on_bad_settings(error)
         raise
     app = Quart(__name__)
+    app.json = OrjsonProvider(app)
     init_observability(app)
     app.config.update(
         SETTINGS=settings,
