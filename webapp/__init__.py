@@ -48,8 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.session_interface = ProxyAwareSessionInterface()
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     database = Database(settings.database_url)
     app.extensions["lang_portal_db"] = database
 

@@ -96,7 +96,8 @@ async def _sqlite_run(
         finally:
             cursor.close()
 
-    return await driver._execute(run)
+    result: tuple[list[str], list[Any], int] = await driver._execute(run)
+    return result
 
 
 _NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")

@@ -19,11 +19,13 @@ PARTIAL_VARY = "HX-Request, HX-Request-Type"
 
 
 def settings() -> Settings:
-    return current_app.config["SETTINGS"]
+    configured: Settings = current_app.config["SETTINGS"]
+    return configured
 
 
 def database() -> Database:
-    return current_app.extensions["lang_portal_db"]
+    connected: Database = current_app.extensions["lang_portal_db"]
+    return connected
 
 
 async def conn() -> Conn:

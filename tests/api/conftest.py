@@ -7,7 +7,8 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
-from helpers import api_client
+
+from tests.helpers import api_client
 
 
 @pytest.fixture

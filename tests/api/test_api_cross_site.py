@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     assert_error_body,
     body_of,
     flashcards_id,
@@ -21,13 +21,13 @@ EVIL = "https://evil.example"
 PARTNER = "https://study-app.example"
 
 
-async def _targets(client) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+async def _targets(client) -> tuple[int, int, int]:
     group = await group_id_by_name(client, seed_facts().group_names[0])
     word = (await get(client, f"/api/groups/{group}/words"))["items"][0]["id"]
     return group, await flashcards_id(client), word
 
 
-async def _assert_refused(client, path: str, body: Any, headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def _assert_refused(client, path: str, body: Any, headers: dict[str, str]) -> None:
     response = await client.post(path, json=body, headers=headers)
     payload = await body_of(response)
     assert response.status_code == 403, (path, headers, response.status_code, payload)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from helpers import (
+from typing import Any
+
+from tests.helpers import (
     body_of,
     expect_error,
     flashcards_id,
@@ -41,7 +43,7 @@ BAD_PAGES = ["0", "-1", "abc", str(10**12), "1.5", "%C2%B2", "9" * 5000]
 TOO_BIG = 100 * 1024
 
 
-async def _session(client) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def _session(client) -> tuple[int, int]:
     """A new session and a word of its group."""
     group = await group_id_by_name(client, seed_facts().group_names[0])
     word = (await get(client, f"/api/groups/{group}/words"))["items"][0]["id"]
@@ -208,6 +210,7 @@ async def test_invalid_json_is_400(client):
 async def test_missing_or_mistyped_correct_is_422(client):
     session, word = await _session(client)
     path = f"/api/study_sessions/{session}/words/{word}/review"
+    body: dict[str, Any]
     for body in (
         {},
         {"correct": "true"},
@@ -293,7 +296,7 @@ async def test_errors_under_api_are_json_even_for_html_clients(client):
 async def test_odd_input_never_causes_a_server_error(client):
     session, word = await _session(client)
     review_path = f"/api/study_sessions/{session}/words/{word}/review"
-    requests = [
+    requests: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", "/api/words?page=%C2%B2", {}),
         ("GET", "/api/words?page=" + "9" * 5000, {}),
         ("GET", "/api/words?sort=%00", {}),

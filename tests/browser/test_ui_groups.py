@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import expect_column, expect_position, path_of, wait_for_query
 from playwright.async_api import expect
+
+from tests.helpers.browser import expect_column, expect_position, path_of, wait_for_query
 
 pytestmark = pytest.mark.browser
 

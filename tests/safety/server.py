@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import free_port
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The interpreter running the tests and its uvicorn (the project's virtualenv).
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def procfile_web_command(port: int, workers: int) -> list[str]:
@@ -184,5 +179,3 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill_hard()
             raise AssertionError(f"server did not stop on SIGTERM:\n{self.output()}") from None
-
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import NotFound
 from ..services import dashboard
 from ..web import conn, settings, timezone_arg
@@ -9,7 +11,7 @@ from . import api
 
 
 @api.get("/dashboard/last_study_session")
-async def last_study_session() -> dict:
+async def last_study_session() -> dict[str, Any]:
     session = await dashboard.last_session(await conn())
     if session is None:
         raise NotFound("No study sessions yet: launch a study activity to start one")
@@ -17,13 +19,13 @@ async def last_study_session() -> dict:
 
 
 @api.get("/dashboard/study_progress")
-async def study_progress() -> dict:
+async def study_progress() -> dict[str, Any]:
     return await dashboard.study_progress(await conn())
 
 
 @api.get("/dashboard/quick_stats")
 @api.get("/dashboard/quick-stats")
-async def quick_stats() -> dict:
+async def quick_stats() -> dict[str, Any]:
     db = await conn()
     zone = await dashboard.resolve_timezone(db, timezone_arg(), settings().default_timezone)
     return await dashboard.quick_stats(db, zone)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import request
 
 from ..errors import NotFound
@@ -12,7 +14,7 @@ from ..web import ID, conn, json_body, require_bool
 from . import api
 
 
-async def _existing_session(session_id: int) -> dict:
+async def _existing_session(session_id: int) -> dict[str, Any]:
     session = await sessions.get_session(await conn(), session_id)
     if session is None:
         raise NotFound(f"Study session {session_id} not found")
@@ -20,7 +22,7 @@ async def _existing_session(session_id: int) -> dict:
 
 
 @api.get("/study_sessions")
-async def list_sessions() -> dict:
+async def list_sessions() -> dict[str, Any]:
     page = parse_page_request(request.args)
     db = await conn()
     items = await sessions.list_sessions_page(db, limit=page.limit, offset=page.offset)
@@ -28,12 +30,12 @@ async def list_sessions() -> dict:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
-async def show_session(session_id: int) -> dict:
+async def show_session(session_id: int) -> dict[str, Any]:
     return await _existing_session(session_id)
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/words")
-async def list_session_words(session_id: int) -> dict:
+async def list_session_words(session_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.SESSION_WORD_SORTS, default_sort="id")
     await _existing_session(session_id)
     db = await conn()
@@ -45,7 +47,7 @@ async def list_session_words(session_id: int) -> dict:
 
 
 @api.post(f"/study_sessions/<{ID}:session_id>/words/<{ID}:word_id>/review")
-async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
+async def review_word(session_id: int, word_id: int) -> tuple[dict[str, Any], int]:
     body = await json_body()
     correct = require_bool(body, "correct")
     result = await study.record_review(

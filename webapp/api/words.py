@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import request
 
 from ..errors import NotFound
@@ -12,7 +14,7 @@ from . import api
 
 
 @api.get("/words")
-async def list_words() -> dict:
+async def list_words() -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
     db = await conn()
     items = await words.list_words_page(
@@ -22,7 +24,7 @@ async def list_words() -> dict:
 
 
 @api.get(f"/words/<{ID}:word_id>")
-async def show_word(word_id: int) -> dict:
+async def show_word(word_id: int) -> dict[str, Any]:
     db = await conn()
     word = await words.get_word(db, word_id)
     if word is None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
-from quart import Blueprint, Response, current_app, get_flashed_messages, make_response, request
+from quart import Blueprint, Response, current_app, get_flashed_messages, request
 
 from ..db import parse_timestamp
 from ..security import admin_mode, csrf_token
@@ -69,8 +69,7 @@ async def render_page(
     if fragments and is_partial_request():
         chosen = fragments.get(hx_target_id(), next(iter(fragments.values())))
     html = await render_template(chosen, **context)
-    response = await make_response(html, status)
-    return add_vary(response, PARTIAL_VARY)
+    return add_vary(current_app.response_class(html, status=status), PARTIAL_VARY)
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

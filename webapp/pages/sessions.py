@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from quart import Response, redirect, request
+from quart.typing import ResponseTypes
 
 from ..errors import InvalidInput, NotFound
 from ..pagination import parse_page_request
@@ -102,7 +103,7 @@ async def flashcards_page(session_id: int) -> Response:
 
 
 @pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/answer")
-async def answer_flashcard(session_id: int) -> Response:
+async def answer_flashcard(session_id: int) -> ResponseTypes:
     """Record the answer, then show the next card (htmx) or redirect to it (no JS)."""
     await _existing_session(session_id)
     form = await request.form

@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from typing import Any
 
 from quart import Response, flash, redirect, request, session
+from quart.typing import ResponseTypes
 
 from ..errors import Forbidden
 from ..security import is_admin, require_admin, token_matches
@@ -43,7 +44,7 @@ async def show_settings() -> Response:
 
 
 @pages.post("/settings/theme")
-async def save_theme() -> Response:
+async def save_theme() -> ResponseTypes:
     form = await request.form
     theme = form.get("theme", "")
     if theme not in THEMES:
@@ -72,7 +73,7 @@ def _too_many_attempts(address: str) -> bool:
 
 
 @pages.post("/settings/sign_in")
-async def sign_in() -> Response:
+async def sign_in() -> ResponseTypes:
     form = await request.form
     if _too_many_attempts(request.remote_addr or "?"):
         return await _settings_page(
@@ -85,7 +86,7 @@ async def sign_in() -> Response:
     return redirect("/settings", 303)
 
 
-async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
+async def _confirmed_reset(form_key: str, action: Any, done: str) -> ResponseTypes:
     form = await request.form
     typed = form.get("confirm", "")
     if typed.strip().lower() != CONFIRMATION:
@@ -105,14 +106,14 @@ async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
 
 
 @pages.post("/settings/reset_history")
-async def reset_history() -> Response:
+async def reset_history() -> ResponseTypes:
     return await _confirmed_reset(
         "reset_history", resets.reset_history, "Study history has been reset."
     )
 
 
 @pages.post("/settings/full_reset")
-async def full_reset() -> Response:
+async def full_reset() -> ResponseTypes:
     return await _confirmed_reset(
         "full_reset", resets.full_reset, "The portal has been fully reset to its seed content."
     )
