@@ -123,7 +123,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.rounds = args.rounds or (2 if args.quick else 3)
     args.page_rounds = 1 if args.quick else 2
     args.single_max = 60 if args.quick else 200
-    args.single_seconds = 1.0 if args.quick else 2.5
+    args.single_seconds = 0.7 if args.quick else 2.5
     args.extra_env = dict(item.split("=", 1) for item in args.env)
     args.pg_settings = dict(item.split("=", 1) for item in args.pg_set)
     args.prototype = not (args.no_prototype or args.postgres or args.versus)
