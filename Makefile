@@ -25,8 +25,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 ## setup: create the database (default: instance/lang_portal.db), migrate and seed it
+## (migrate creates the database when it does not exist yet)
 setup: $(VENV)/.runtime
-	$(BIN)/python -m webapp init
 	$(BIN)/python -m webapp migrate
 	$(BIN)/python -m webapp seed
 
@@ -35,7 +35,7 @@ run: setup serve
 
 serve: $(VENV)/.runtime
 	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
 
 ## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
 browser-deps:

@@ -106,12 +106,16 @@ async def test_review_of_unknown_session_or_word_is_404_and_records_nothing(clie
 async def test_launch_with_unknown_group_or_activity_is_404_and_creates_nothing(client):
     group = await group_id_by_name(client, seed_facts().group_names[0])
     activity = await flashcards_id(client)
-    for body in (
-        {"group_id": 987654, "study_activity_id": activity},
-        {"group_id": group, "study_activity_id": 987654},
-    ):
-        for path in ("/api/study_sessions", "/api/study_activities"):
-            await expect_error(client, "POST", path, 404, json=body)
+    # integers that name no row, including those no row can have (0, -1, past the range)
+    for unknown in (987654, 0, -1, 2147483648, 10**30):
+        for body in (
+            {"group_id": unknown, "study_activity_id": activity},
+            {"group_id": group, "study_activity_id": unknown},
+        ):
+            for path in ("/api/study_sessions", "/api/study_activities"):
+                response = await expect_error(client, "POST", path, 404, json=body)
+                named = next(name for name, value in body.items() if value == unknown)
+                assert (await body_of(response))["field"] == named, body
     assert await total_items(client, "/api/study_sessions") == 0
 
 

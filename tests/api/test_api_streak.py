@@ -82,6 +82,14 @@ async def test_a_streak_longer_than_three_months(client, conn):
     assert await _streak(client) == 100
 
 
+async def test_a_streak_of_more_than_two_years(client, conn):
+    """800 days: more days than SQLite lets one statement probe (it once answered 500)."""
+    group, activity = await _sessions_on(client, conn, [_days_ago(days) for days in range(1, 801)])
+    assert await _streak(client) == 800
+    await launch(client, group, activity)
+    assert await _streak(client) == 801
+
+
 async def test_day_boundary_follows_the_tz_parameter(client, conn):
     await _split_by_the_date_line(client, conn)
     assert await _streak(client, "?tz=UTC") == 1

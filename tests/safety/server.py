@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,14 +98,15 @@ class Client:
 
 @dataclass
 class Server:
-    """`uvicorn` as the Procfile runs it, in its own process group."""
+    """`uvicorn` as the Procfile runs it (or `command(port)`), in its own process group."""
 
     database_url: str
     log_path: Path
     workers: int = 2
     env: dict[str, str] = field(default_factory=dict)
+    command: Callable[[int], list[str]] | None = None
     port: int = 0
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: float = 60) -> Server:
         self.port = free_port()
@@ -117,8 +119,9 @@ class Server:
         }
         env.pop("ADMIN_TOKEN", None)
         log = self.log_path.open("ab")
+        argv = (self.command or (lambda port: procfile_web_command(port, self.workers)))(self.port)
         self.process = subprocess.Popen(
-            procfile_web_command(self.port, self.workers),
+            argv,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,

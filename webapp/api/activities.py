@@ -10,7 +10,7 @@ from ..errors import NotFound
 from ..pagination import parse_page_request
 from ..queries import activities, sessions
 from ..services import study
-from ..web import ID, conn, json_body, require_int
+from ..web import ID, conn, json_body, require_id
 from . import api
 
 
@@ -53,7 +53,7 @@ async def list_activity_sessions(activity_id: int) -> dict[str, Any]:
 @api.post("/study_sessions")
 async def launch_session() -> tuple[dict[str, Any], int]:
     body = await json_body()
-    group_id = require_int(body, "group_id")
-    activity_id = require_int(body, "study_activity_id")
+    group_id = require_id(body, "group_id", "Group")
+    activity_id = require_id(body, "study_activity_id", "Study activity")
     created = await study.launch_session(await conn(), group_id=group_id, activity_id=activity_id)
     return created, 201

@@ -57,13 +57,17 @@ async def show_session(session_id: int) -> Response:
     reviewed = await words.list_session_words_page(
         db, session_id, limit=page.limit, offset=page.offset
     )
+    external_url = external_launch_url(session, activity["launch_url"] if activity else None)
+    # Finished when the flashcards would show their end summary: nothing to continue.
+    finished = external_url is None and (await _flashcard_state(session))["summary"] is not None
     return await render_page(
         "study_session.html",
         {"session-words": "_words_table.html"},
         nav="sessions",
         breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
         session=session,
-        external_url=external_launch_url(session, activity["launch_url"] if activity else None),
+        external_url=external_url,
+        finished=finished,
         words=reviewed,
         page=page.describe(await words.count_session_words(db, session_id)),
         sort=None,
@@ -77,8 +81,13 @@ async def show_session(session_id: int) -> Response:
     )
 
 
+async def _flashcard_state(session: dict[str, Any]) -> dict[str, Any]:
+    """What the flashcards show for this session (the session page reads it too)."""
+    return await flashcards.flashcard_state(await conn(), session)
+
+
 async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
-    state = await flashcards.flashcard_state(await conn(), session)
+    state = await _flashcard_state(session)
     return await render_page(
         "flashcards.html",
         {"flashcard": "_flashcard.html"},

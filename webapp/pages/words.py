@@ -5,14 +5,13 @@ from __future__ import annotations
 from quart import Response, request
 
 from ..errors import NotFound
-from ..japanese import search_patterns
+from ..japanese import clean_query, search_patterns
 from ..pagination import parse_page_request
 from ..queries import words
+from ..queries.word_search import RELEVANCE
 from ..web import ID, conn
 from . import pages
 from .rendering import PAGE_SIZE, render_page
-
-MAX_QUERY_LENGTH = 100
 
 
 @pages.get("/words")
@@ -20,11 +19,13 @@ async def list_words() -> Response:
     page = parse_page_request(
         request.args, per_page=PAGE_SIZE, sorts=words.WORD_SORTS, default_sort="id"
     )
-    q = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    q = clean_query(request.args.get("q", ""))
     search = search_patterns(q)
+    # A search the reader has not sorted lists the best matches first.
+    sort = page.sort if request.args.get("sort") or not search else RELEVANCE
     db = await conn()
     items = await words.list_words_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order, search=search
+        db, limit=page.limit, offset=page.offset, sort=sort, order=page.order, search=search
     )
     total = await words.count_words(db, search=search)
     return await render_page(
