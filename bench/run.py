@@ -782,7 +782,7 @@ def main(argv: list[str] | None = None) -> int:
     run.meta.update(load_end=load_average(), wall_s=round(time.monotonic() - started))
     result = {
         "meta": run.meta,
-        "db": run.db,
+        "db": ", ".join(dict.fromkeys(db for db, _ in args.parts)),
         "rows": run.rows,
         "memory": run.memory,
         "weight": next((w for w in run.weights if w["path"] == "/dashboard"), None),
