@@ -69,11 +69,13 @@ bench-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
 	  else echo "wrk is missing: run 'sudo apt-get install -y wrk'"; exit 1; fi; }
 
-## bench: the project against the prototype at 1x and 5x, one table (< 30 min)
+## bench: the targets table: the project against the prototype at 1x and 5x (SQLite),
+## then on PostgreSQL at 1x and two instances on one database (< 35 min)
 bench: $(VENV)/.runtime bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-## bench-quick: the same at 1x only, with shorter runs (< 5 min)
+## bench-quick: the same at 1x only, with shorter runs (< 8 min);
+## BENCH_ARGS='--versus main' measures against a previous build instead of the prototype
 bench-quick: $(VENV)/.runtime bench-deps
 	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 

@@ -12,13 +12,19 @@ workers) on copies of the same data, then:
   * every page and fragment of the project (n/a while a URL is not served);
   * the review write path: wrk POSTs from 16 connections, then a check that
     every acknowledged review is stored and counted;
-  * worker memory after the run, and the weight of a first dashboard visit.
+  * the same reads and writes on PostgreSQL (the project alone, 1x unless
+    --pg-scales says otherwise), then two one-worker instances on one
+    PostgreSQL database against one instance (scale-out);
+  * worker memory after the run, and the weight of a first visit to every page.
 
-Prints one table and writes JSON + markdown under bench/results/.
+Prints one table, the portal's targets with this build's figure, the baseline's
+and whether each holds (benchkit/targets.py), and writes it with every
+measurement as JSON + markdown under bench/results/ (git-ignored).
 
-    python bench/run.py --quick              # 1x, short runs (< 5 min)
-    python bench/run.py                      # 1x and 5x (< 30 min)
-    python bench/run.py --postgres           # the project alone on PostgreSQL
+    python bench/run.py --quick              # 1x, short runs (< 8 min)
+    python bench/run.py                      # 1x and 5x (< 35 min)
+    python bench/run.py --quick --versus main   # against a previous build (a git rev)
+    python bench/run.py --postgres           # PostgreSQL only
     python bench/run.py --only 'words|group' --scales 5 --duration 5
 """
 
@@ -26,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import resource
 import shutil
@@ -35,14 +40,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import PROJECT_ROOT, RESULTS_DIR, TARGET, log, target_root
+from benchkit import PROJECT_ROOT, RESULTS_DIR, TARGET, WORK_DIR, log, target_root
 from benchkit import data as datasets
-from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint
+from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint, placeholder_ids
 from benchkit.load import (
     BROWSER_ENCODINGS,
     fetch,
@@ -51,13 +57,7 @@ from benchkit.load import (
     run_wrk,
     single_latency,
 )
-from benchkit.report import (
-    check_targets,
-    markdown_report,
-    text_table,
-    verdict_lines,
-    write_summary,
-)
+from benchkit.report import markdown_report, write_summary
 from benchkit.servers import (
     Server,
     group_cpu_seconds,
@@ -67,6 +67,7 @@ from benchkit.servers import (
     wait_healthy,
     worker_memory,
 )
+from benchkit.targets import check_targets, targets_text
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -83,8 +84,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--postgres",
         action="store_true",
-        help="the project alone on PostgreSQL (database lp_bench)",
+        help="PostgreSQL only (database lp_bench), no SQLite part",
     )
+    p.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    p.add_argument("--pg-scales", help="dataset scales of the PostgreSQL part (default 1)")
+    p.add_argument("--no-scale-out", action="store_true", help="skip the two-instance part")
     p.add_argument("--no-prototype", action="store_true", help="measure the project alone")
     p.add_argument("--only", help="regular expression on endpoint keys (a partial run)")
     p.add_argument("--skip-writes", action="store_true")
@@ -103,8 +107,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--versus",
         type=Path,
-        help="compare with another build of the project instead of the prototype: a checkout\n"
-        "(e.g. a `git archive` of an older commit) or '.' for this one unpatched",
+        help="compare with another build of the project instead of the prototype: a git\n"
+        "revision (exported to bench/work/), a checkout directory, or '.' for this one",
     )
     p.add_argument(
         "--pg-set",
@@ -119,11 +123,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.rounds = args.rounds or (2 if args.quick else 3)
     args.page_rounds = 1 if args.quick else 2
     args.single_max = 60 if args.quick else 200
-    args.single_seconds = 1.0 if args.quick else 2.5
+    args.single_seconds = 0.7 if args.quick else 2.5
     args.extra_env = dict(item.split("=", 1) for item in args.env)
     args.pg_settings = dict(item.split("=", 1) for item in args.pg_set)
     args.prototype = not (args.no_prototype or args.postgres or args.versus)
-    args.db = "postgresql" if args.postgres else "sqlite"
+    pg_scales = [int(s) for s in (args.pg_scales or "1").split(",")]
+    args.parts = [] if args.postgres else [("sqlite", scale) for scale in args.scales]
+    if args.postgres:
+        args.parts = [("postgresql", scale) for scale in args.scales]
+    elif not args.no_postgres:
+        args.parts += [("postgresql", scale) for scale in pg_scales]
     return args
 
 
@@ -135,6 +144,10 @@ class Run:
         self.weight: dict[str, Any] | None = None
         self.servers: list[Server] = []
         self.meta: dict[str, Any] = {}
+        self.db = "sqlite"  # the database of the part being measured
+        self.weights: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.scale_out: dict[str, Any] = {}
 
     # -- measuring -------------------------------------------------------------------
 
@@ -226,7 +239,7 @@ class Run:
             path = ep.resolve(ids)
             row: dict[str, Any] = {
                 "scale": scale,
-                "db": self.args.db,
+                "db": self.db,
                 "key": ep.key,
                 "label": ep.label,
                 "kind": ep.kind,
@@ -306,17 +319,6 @@ class Run:
 
     # -- set-up around the measurements ----------------------------------------------
 
-    def discover_ids(self, meta: dict[str, Any]) -> dict[str, int]:
-        words = int(meta["words"])
-        return {
-            "mid": math.ceil(math.ceil(words / 100) / 2),
-            "mid_html": math.ceil(math.ceil(words / 50) / 2),
-            "word": words // 2,
-            "group": 1,
-            "session": 1,
-            "fc_session": 0,
-        }
-
     def launch_session(self, project: Server, group: int, activity_type: str) -> int | None:
         try:
             listing = fetch_json(project.port, "/api/study_activities")
@@ -380,7 +382,7 @@ class Run:
     ) -> None:
         row: dict[str, Any] = {
             "scale": scale,
-            "db": self.args.db,
+            "db": self.db,
             "kind": "write",
             "key": "reviews",
             "label": "POST review",
@@ -416,6 +418,9 @@ class Run:
             created=created,
             refused=int(result.get("reviews_refused", 0)),
             reviews_per_s=round(created / (result.get("elapsed_s") or self.args.duration), 1),
+            cpu_ms_per_review=round(1000 * result["server_cpu_s"] / created, 3)
+            if created
+            else None,
         )
         deltas = {
             k: (after[k] - before[k]) if None not in (after[k], before[k]) else None for k in after
@@ -442,19 +447,130 @@ class Run:
         }
         log(write_summary(row))
 
-    # -- one scale -------------------------------------------------------------------
+    def measure_weights(self, project: Server, ids: dict[str, int]) -> None:
+        """Bytes of a first visit to every full page (its scripts, styles and fragments)."""
+        for ep in self.selected(PAGES):
+            if ep.kind != "page":
+                continue
+            path = ep.resolve(ids)
+            got = page_weight(project.port, path)
+            self.weights.append({"path": path, "key": ep.key, **got})
 
-    def run_scale(self, scale: int, seedapp: Path | None) -> None:
+    def add_learners(self, database_url: str) -> None:
+        """100 learners holding cards in the large copy, where the schema has cards."""
+        note = datasets.add_learners_with_cards(database_url)
+        log(f"note: {note}")
+        if not any(n["name"].startswith("100 learners") for n in self.notes):
+            self.notes.append(
+                {
+                    "target": "3",
+                    "name": "100 learners holding cards (in the 5x data)",
+                    "detail": note,
+                    "holds": None,
+                }
+            )
+
+    def measure_scale_out(self, database_url: str) -> None:
+        """Two one-worker instances on one PostgreSQL database against one of them alone,
+        the same total of connections, as two PaaS dynos would share a database."""
+        out: dict[str, Any] = {"workers_per_instance": 1}
+        self.scale_out = out
+        try:
+            a = start_project(database_url, workers=1, name="instance-a")
+            b = start_project(database_url, workers=1, name="instance-b")
+            self.servers += [a, b]
+            wait_healthy(a)
+            wait_healthy(b)
+            read = "/dashboard"
+            headers = dict(BROWSER_ENCODINGS)
+            conns = self.args.connections
+
+            def wrk_on(server: Server, connections: int, **kw: Any) -> dict[str, Any]:
+                return run_wrk(
+                    server.url(kw.pop("path", read)),
+                    duration=self.args.duration,
+                    connections=connections,
+                    threads=1,
+                    **kw,
+                )
+
+            def both(job_a: Any, job_b: Any) -> list[dict[str, Any]]:
+                with ThreadPoolExecutor(2) as pool:
+                    return [f.result() for f in [pool.submit(job_a), pool.submit(job_b)]]
+
+            one = wrk_on(a, conns, headers=headers)
+            two = both(
+                lambda: wrk_on(a, conns // 2, headers=headers),
+                lambda: wrk_on(b, conns // 2, headers=headers),
+            )
+            out["reads"] = {
+                "path": read,
+                "one": one.get("rps"),
+                "two": sum(r.get("rps") or 0 for r in two),
+            }
+            session_id = self.launch_session(a, 1, "flashcards")
+            if session_id is None:
+                out["error"] = "no session could be launched"
+                return
+            word_ids = ",".join(str(w) for w in self.group_word_ids(a, 1))
+            before = self.counters(database_url, session_id)
+            writers = self.args.write_connections
+
+            def post(server: Server, connections: int) -> dict[str, Any]:
+                return wrk_on(
+                    server,
+                    connections,
+                    path="/",
+                    script="review.lua",
+                    script_args=[str(session_id), word_ids],
+                )
+
+            w1 = post(a, writers)
+            w2 = both(lambda: post(a, writers // 2), lambda: post(b, writers // 2))
+            time.sleep(0.5)
+            after = self.counters(database_url, session_id)
+            acked = sum(int(r.get("reviews_created", 0)) for r in [w1, *w2])
+            stored = (after["rows"] or 0) - (before["rows"] or 0)
+            counters = {k: (after[k] or 0) - (before[k] or 0) for k in after}
+            in_flight = 2 * writers + sum(int(r.get("timeouts") or 0) for r in [w1, *w2])
+            out["writes"] = {
+                "one": int(w1.get("reviews_created", 0)) / (w1.get("elapsed_s") or 1),
+                "two": sum(
+                    int(r.get("reviews_created", 0)) / (r.get("elapsed_s") or 1) for r in w2
+                ),
+                "acknowledged": acked,
+                "counters": counters,
+                "check_ok": acked <= stored <= acked + in_flight
+                and len(set(counters.values())) == 1,
+            }
+        except Exception as error:  # the rest of the run stands without this part
+            out["error"] = f"{type(error).__name__}: {error}"
+        finally:
+            for server in self.servers[-2:]:
+                if server.name.startswith("instance-"):
+                    server.stop()
+        log(f"scale-out: {out}")
+
+    # -- one part: a database at a scale -----------------------------------------------
+
+    def run_scale(self, db: str, scale: int, seedapp: Path | None) -> None:
+        self.db = db
+        postgres = db == "postgresql"
+        if postgres and self.args.quick:  # the second database in a quick run: shorter runs
+            self.args.duration = min(self.args.duration, 2.0)
+            self.args.single_seconds = min(self.args.single_seconds, 0.6)
         fresh = self.args.fresh
         dataset = datasets.ensure_dataset(scale, fresh=fresh)
         meta = datasets.dataset_meta(dataset)
-        if self.args.postgres:
+        if postgres:
             database_url = datasets.project_postgres_copy(
                 dataset, scale, fresh=fresh, settings=self.args.pg_settings
             )
         else:
             database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
         prototype = None
+        if scale >= 5:
+            self.add_learners(database_url)
         project = start_project(
             database_url, factory=self.args.factory, extra_env=self.args.extra_env
         )
@@ -463,7 +579,7 @@ class Run:
         peer_url = None
         if self.args.versus:
             root = self.args.versus
-            if self.args.postgres:
+            if postgres:
                 peer_url = datasets.project_postgres_copy(
                     dataset, scale, fresh=fresh, root=root, database="lp_bench_peer"
                 )
@@ -474,7 +590,7 @@ class Run:
                 peer_url = f"sqlite:///{copy}"
             prototype = start_project(peer_url, root=root, name="baseline")
             self.servers.append(prototype)
-        elif seedapp is not None:
+        elif seedapp is not None and not postgres:  # the prototype runs on SQLite only
             datasets.prototype_copy(dataset, scale)
             prototype = start_prototype(seedapp)
             self.servers.append(prototype)
@@ -482,7 +598,7 @@ class Run:
         wait_healthy(project)
         if prototype is not None:
             wait_healthy(prototype)
-        ids = self.discover_ids(meta)
+        ids = placeholder_ids(int(meta["words"]))
         log(
             f"{scale}x: measuring {len(self.selected(API))} API endpoints "
             f"({'both servers' if prototype else 'project only'})"
@@ -504,14 +620,18 @@ class Run:
             self.measure_writes(project, scale, ids, database_url)
             if self.args.versus and prototype is not None and peer_url:
                 self.measure_writes(prototype, scale, ids, peer_url)
-        if self.weight is None:
-            self.weight = page_weight(project.port)
+        if not self.weights:
+            self.measure_weights(project, ids)
         for server in (project, prototype):
             if server is not None:
-                self.memory.append({"scale": scale, "server": server.name, **worker_memory(server)})
+                self.memory.append(
+                    {"scale": scale, "db": db, "server": server.name, **worker_memory(server)}
+                )
         for server in (project, prototype):
             if server is not None:
                 server.stop()
+        if postgres and scale == 1 and not self.args.no_scale_out and not self.args.only:
+            self.measure_scale_out(database_url)
 
     def stop_all(self) -> None:
         for server in self.servers:
@@ -564,8 +684,49 @@ def rerender(path: Path) -> int:
     result["targets"] = check_targets(result)
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     path.with_suffix(".md").write_text(markdown_report(result))
-    print("\n".join(verdict_lines(result["targets"])))
+    print(targets_text(result["targets"], result["meta"].get("peer", "prototype")))
     return 0
+
+
+def export_revision(rev: str) -> Path:
+    """A previous build to measure against: `git archive REV` under bench/work/."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", rev],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target = WORK_DIR / f"rev-{commit}"
+    if not (target / ".bench-commit").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", commit], cwd=PROJECT_ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+        (target / ".bench-commit").write_text(f"{commit} ({rev})\n")
+    log(f"baseline: {rev} = {commit}, exported to {target}")
+    return target
+
+
+def study_loop_note(run: Run) -> None:
+    """The 100-learner study loop needs the study engine's next-card path."""
+    served = [
+        r
+        for r in run.rows
+        if r.get("key") == "next_card" and (r.get("project") or {}).get("single_ms")
+    ]
+    run.notes.append(
+        {
+            "target": "5",
+            "name": "study loop (next card + answer) of 100 learners, p99 <= 50 ms",
+            "detail": "next card served, but the benchmark has no 100-learner loop yet"
+            if served
+            else "not measured: this build does not serve GET /api/study_sessions/:id/next",
+            "holds": None,
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -580,7 +741,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.project:
         TARGET["root"] = args.project.resolve()
     if args.versus:
-        args.versus = args.versus.resolve()
+        given = Path(args.versus)
+        args.versus = given.resolve() if given.is_dir() else export_revision(str(args.versus))
     variant = ("postgres-" if args.postgres else "") + ("quick" if args.quick else "full")
     if args.only or args.scales not in ([1], [1, 5]) or args.no_prototype:
         variant += "-partial"
@@ -597,6 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         peer="baseline" if args.versus else "prototype",
         peer_detail=f"the project served from {args.versus}" if args.versus else None,
         scales=args.scales,
+        parts=[f"{db} {scale}x" for db, scale in args.parts],
         duration_s=args.duration,
         connections=args.connections,
         threads=args.threads,
@@ -609,37 +772,35 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     try:
         seedapp = datasets.ensure_seedapp() if args.prototype else None
-        for scale in args.scales:
-            run.run_scale(scale, seedapp)
+        for db, scale in args.parts:
+            run.run_scale(db, scale, seedapp)
     except KeyboardInterrupt:
         log("interrupted: stopping the servers")
         run.stop_all()
         return 130
     finally:
         run.stop_all()
+    study_loop_note(run)
     run.meta.update(load_end=load_average(), wall_s=round(time.monotonic() - started))
     result = {
         "meta": run.meta,
-        "db": args.db,
+        "db": ", ".join(dict.fromkeys(db for db, _ in args.parts)),
         "rows": run.rows,
         "memory": run.memory,
-        "weight": run.weight,
+        "weight": next((w for w in run.weights if w["path"] == "/dashboard"), None),
+        "weights": [
+            {k: w.get(k) for k in ("path", "key", "status", "total_bytes")} for w in run.weights
+        ],
+        "scale_out": run.scale_out,
+        "notes": run.notes,
     }
     result["targets"] = check_targets(result)
+    paths = save(result, variant)
     print()
-    print(text_table([r for r in run.rows if r.get("kind") != "write"], run.meta["peer"]))
+    print(targets_text(result["targets"], run.meta["peer"]))
     print()
-    for row in run.rows:
-        if row.get("kind") == "write":
-            print("writes:", write_summary(row) if "error" not in row else row["error"])
-    for m in run.memory:
-        print(f"memory: {m['server']} {m['scale']}x max worker RSS {m['max_worker_rss_mb']} MB")
-    if run.weight and run.weight.get("status") == 200:
-        print(f"weight: first /dashboard visit {run.weight['total_bytes']:,} bytes transferred")
-    print()
-    print("\n".join(verdict_lines(result["targets"])))
-    for path in save(result, variant):
-        log(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    for path in paths:
+        log(f"wrote {path.relative_to(PROJECT_ROOT)} (every measurement)")
     return 0
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import math
 import os
 import re
 import statistics
@@ -32,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
-from benchkit.endpoints import API, PAGES  # noqa: E402
+from benchkit.endpoints import API, PAGES, placeholder_ids  # noqa: E402
 
 RECORD: list[tuple[str, str, dict[str, Any], float]] | None = None
 
@@ -146,14 +145,7 @@ async def profile(args: argparse.Namespace) -> str:
     app = create_app()
     db_path = args.database_url[len("sqlite:///") :]
     words = args.words
-    ids = {
-        "mid": math.ceil(math.ceil(words / 100) / 2),
-        "mid_html": math.ceil(math.ceil(words / 50) / 2),
-        "word": words // 2,
-        "group": 1,
-        "session": 1,
-        "fc_session": 1,
-    }
+    ids = placeholder_ids(words, fc_session=1)
     out = [f"# SQL per endpoint ({args.database_url.split('@')[-1]})", ""]
     async with app.test_app() as test_app:
         client = test_app.test_client()

@@ -23,6 +23,7 @@ from .errors import PortalError
 from .faults import as_service_unavailable, install_repeat_filter, refuse_unstorable_input
 from .headers import ProxyAwareSessionInterface, add_security_headers
 from .hosting import warn_about_hosting
+from .json_provider import OrjsonProvider
 from .observability import exit_on_bad_settings, init_observability
 from .web import (
     UPLOAD_BODY_BYTES,
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
             exit_on_bad_settings(error)
         raise
     app = Quart(__name__)
+    app.json = OrjsonProvider(app)
     init_observability(app)
     install_repeat_filter(log)
     warn_about_hosting(settings)
@@ -64,8 +66,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.session_interface = ProxyAwareSessionInterface()
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     database = Database(settings.database_url)
     app.extensions["lang_portal_db"] = database
 

@@ -9,11 +9,19 @@ BENCH_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ROOT = BENCH_DIR.parent
 WORK_DIR = BENCH_DIR / "work"
 RESULTS_DIR = BENCH_DIR / "results"
+
+
 # The prototype and the dataset generator live in the shared folder beside the
-# project; BENCH_REFERENCE_DIR points elsewhere (e.g. from a clone in another place).
-REFERENCE_DIR = Path(
-    os.environ.get("BENCH_REFERENCE_DIR") or PROJECT_ROOT.parent / "shared" / "reference"
-).resolve()
+# project (or beside the folder holding it, for a worktree one level down);
+# BENCH_REFERENCE_DIR points elsewhere (e.g. from a clone in another place).
+def _reference_dir() -> Path:
+    if os.environ.get("BENCH_REFERENCE_DIR"):
+        return Path(os.environ["BENCH_REFERENCE_DIR"]).resolve()
+    candidates = [up / "shared" / "reference" for up in PROJECT_ROOT.parents[:2]]
+    return next((c for c in candidates if c.is_dir()), candidates[0]).resolve()
+
+
+REFERENCE_DIR = _reference_dir()
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 # The checkout that is served and imported into: this one, or another given with
 # `bench/run.py --project DIR` (an older commit, for before/after figures).

@@ -244,3 +244,57 @@ def project_postgres_copy(
     for name, value in (settings or {}).items():  # experiments: e.g. synchronous_commit=off
         psql(f"ALTER DATABASE {database} SET {name} = '{value}'")
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+LEARNERS = 100
+CARDS_PER_LEARNER = 200
+
+
+def _has_table(database_url: str, table: str) -> bool:
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(sqlite_path_of(database_url)) as con:
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+            return con.execute(sql, (table,)).fetchone() is not None
+    database = database_url.rsplit("/", 1)[1]
+    return psql(f"SELECT to_regclass('{table}') IS NOT NULL", database=database) == "t"
+
+
+def add_learners_with_cards(database_url: str) -> str:
+    """100 learners, each holding cards on 200 words, in a run's copy of the data.
+
+    Only where the schema has per-learner cards (the study engine's `cards` table);
+    otherwise it says so and changes nothing. The columns are those of the study
+    engine's design; a schema that differs is reported, not guessed at.
+    """
+    if not _has_table(database_url, "cards") or not _has_table(database_url, "learners"):
+        return "skipped: this build's schema has no per-learner cards table"
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    due = (now + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    numbers = (
+        f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {LEARNERS}) "
+    )
+    statements = [
+        numbers + "INSERT INTO learners (name) SELECT 'Bench learner ' || i FROM n",
+        "INSERT INTO cards (learner_id, word_id, state, step, stability, difficulty, due, "
+        "last_review, first_review, reps, lapses, last_review_id) "
+        f"SELECT l.id, w.id, 2, NULL, 10.0, 5.0, '{due}', '{stamp}', '{stamp}', 3, 0, 0 "
+        "FROM learners l CROSS JOIN "
+        f"(SELECT id FROM words ORDER BY id LIMIT {CARDS_PER_LEARNER}) w "
+        "WHERE l.name LIKE 'Bench learner %'",
+    ]
+    try:
+        if database_url.startswith("sqlite"):
+            import sqlite3
+
+            with sqlite3.connect(sqlite_path_of(database_url)) as con:
+                for sql in statements:
+                    con.execute(sql)
+        else:
+            database = database_url.rsplit("/", 1)[1]
+            psql("BEGIN; " + "; ".join(statements) + "; COMMIT", database=database)
+    except Exception as error:  # a schema unlike the design: say so, measure without
+        return f"skipped: cannot add learners with cards ({error})"
+    return f"added {LEARNERS} learners holding {CARDS_PER_LEARNER} cards each"

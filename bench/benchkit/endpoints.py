@@ -1,13 +1,17 @@
 """What the benchmark measures.
 
-API endpoints are those of the prototype, measured on both servers (the
-prototype has the same paths). Pages and fragments exist on the project only;
-a URL that does not answer 200 yet is reported as "n/a (<status>)".
-Placeholders ({mid}, {word}, …) are filled per dataset by `bench/run.py`.
+API endpoints of the prototype are measured on both servers (the prototype has
+the same paths); the project's own API endpoints, pages and fragments on the
+project only. A URL that does not answer 200 (yet) is reported as
+"n/a (<status>)", so a page another branch is still building can be listed
+here before it lands: adding a page is one line in PAGES (or API), with
+`compared=False` for an API path the prototype lacks.
+Placeholders ({mid}, {word}, …) are filled per dataset by `placeholder_ids`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .load import PARTIAL_HEADERS
@@ -21,10 +25,11 @@ class Endpoint:
     kind: str  # "api", "page" or "fragment"
     weight: str | None = None  # "heavy" / "light": the throughput target class (API only)
     headers: dict[str, str] = field(default_factory=dict)
+    in_prototype: bool = True  # API only: the prototype serves the same path
 
     @property
     def compared(self) -> bool:
-        return self.kind == "api"
+        return self.kind == "api" and self.in_prototype
 
     def resolve(self, ids: dict[str, int]) -> str:
         return self.path.format(**ids)
@@ -48,6 +53,7 @@ API = (
     Endpoint("quick_stats", "dashboard: quick stats", "/api/dashboard/quick_stats", "api", "heavy"),
     Endpoint("words_p1", "words list, page 1", "/api/words?page=1", "api", "heavy"),
     Endpoint("words_mid", "words list, middle page", "/api/words?page={mid}", "api", "heavy"),
+    Endpoint("words_last", "words list, last page", "/api/words?page={last}", "api", "heavy"),
     Endpoint("word_show", "word show", "/api/words/{word}", "api", "light"),
     Endpoint("groups_list", "groups list", "/api/groups?page=1", "api", "heavy"),
     Endpoint("group_show", "group show", "/api/groups/{group}", "api", "light"),
@@ -59,6 +65,15 @@ API = (
         "api",
         "light",
     ),
+    # The study engine's paths (n/a until they land).
+    Endpoint(
+        "next_card",
+        "study: next card",
+        "/api/study_sessions/{fc_session}/next",
+        "api",
+        in_prototype=False,
+    ),
+    Endpoint("dashboard_due", "dashboard: due", "/api/dashboard/due", "api", in_prototype=False),
 )
 
 PAGES = (
@@ -103,8 +118,33 @@ PAGES = (
         "/words?page={mid_html}&sort=english&order=asc",
         "page",
     ),
+    Endpoint(
+        "page_words_last",
+        "page: words last page by English",
+        "/words?page={last_html}&sort=english&order=asc",
+        "page",
+    ),
+    Endpoint("page_words_search", "page: words search", "/words?q=taberu", "page"),
+    Endpoint(
+        "page_words_sort_wrong",
+        "page: words by wrong, desc",
+        "/words?page=2&sort=wrong_count&order=desc",
+        "page",
+    ),
+    Endpoint("page_word", "page: word", "/words/{word}", "page"),
+    Endpoint("page_groups", "page: groups", "/groups", "page"),
     Endpoint("page_group", "page: group", "/groups/{group}", "page"),
+    Endpoint("page_class", "page: class view", "/groups/{group}/class", "page"),
+    Endpoint("page_sessions", "page: sessions", "/study_sessions", "page"),
     Endpoint("page_session", "page: session", "/study_sessions/{session}", "page"),
+    Endpoint("page_settings", "page: settings", "/settings", "page"),
+    Endpoint(
+        "card_due",
+        "card: due",
+        "/dashboard/cards/due",
+        "fragment",
+        headers=PARTIAL_HEADERS,
+    ),
     Endpoint(
         "page_flashcards", "page: flashcards", "/study_sessions/{fc_session}/flashcards", "page"
     ),
@@ -120,5 +160,23 @@ PAGES = (
 # Pages that depend on a session launched by the harness come after the read-only ones.
 NEEDS_LAUNCH = frozenset({"page_flashcards", "frag_flashcard_next"})
 
-# (deep page, its first page): "a deep page of a list <= 2x its first page"
-DEEP_PAIRS = (("words_mid", "words_p1"), ("page_words_deep", "page_words_english"))
+# (deepest page, its first page): "the deepest words page <= 1.5x the first"
+DEEP_PAIRS = (("words_last", "words_p1"), ("page_words_last", "page_words_english"))
+# The single-row read every page and list is held against (throughput ratios).
+REFERENCE_KEY = "group_show"
+# JSON lists held to a ratio of the reference (the other API endpoints to the prototype).
+JSON_LISTS = ("words_p1", "group_words")
+
+
+def placeholder_ids(words: int, *, session: int = 1, fc_session: int = 0) -> dict[str, int]:
+    """The ids the endpoint paths' placeholders stand for, for a dataset of `words` words."""
+    return {
+        "mid": math.ceil(math.ceil(words / 100) / 2),  # the middle page of /api/words
+        "mid_html": math.ceil(math.ceil(words / 50) / 2),  # the middle page of /words
+        "last": math.ceil(words / 100),
+        "last_html": math.ceil(words / 50),
+        "word": words // 2,
+        "group": 1,
+        "session": session,
+        "fc_session": fc_session,
+    }

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,8 +163,8 @@ def wait_healthy(server: Server, timeout: float = 90) -> None:
     raise RuntimeError(f"{server.name} did not answer /health in {timeout}s:\n{server.log_tail()}")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _proc_stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the command name) of every live process."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -172,10 +173,12 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
         # the command name may hold spaces or parentheses: fields follow the last ')'
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
+        yield int(entry), stat[stat.rfind(")") + 2 :].split()
+
+
+def _children(pid: int) -> list[int]:
+    # fields[1] is the parent's pid
+    return [child for child, fields in _proc_stats() if int(fields[1]) == pid]
 
 
 def _rss_mb(pid: int) -> float | None:
@@ -213,19 +216,13 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def group_cpu_seconds(server: Server) -> float:
     """User + system CPU of every live process in the server's process group."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        # fields[2] is the process group; utime and stime are fields 14 and 15 of stat
-        if int(fields[2]) == server.pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICKS
+    # fields[2] is the process group; utime and stime are fields 14 and 15 of stat
+    ticks = sum(
+        int(fields[11]) + int(fields[12])
+        for _, fields in _proc_stats()
+        if int(fields[2]) == server.pid
+    )
+    return ticks / CLOCK_TICKS
 
 
 def machine_cpu() -> tuple[float, float]:

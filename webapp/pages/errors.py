@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from quart import Response, current_app, render_template
+from quart import Response, current_app
+
+from .rendering import render_template
 
 TITLES = {
     400: "Bad request",
