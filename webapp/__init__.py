@@ -66,13 +66,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
 
 
 def _register_blueprints(app: Quart) -> None:
-    from .api import api
+    from .api import api, install_cors
     from .health import health
     from .pages import pages
 
     app.register_blueprint(health)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    install_cors(app)
     app.after_request(add_security_headers)
     install_compression(app)
 

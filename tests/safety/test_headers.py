@@ -15,7 +15,7 @@ SECURITY_HEADERS = {
 }
 
 
-def assert_protected(response) -> None:  # type: ignore[no-untyped-def]
+def assert_protected(response) -> None:
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (name, dict(response.headers))
     csp = response.headers.get("Content-Security-Policy", "")
@@ -66,7 +66,7 @@ async def test_https_connection_gets_hsts(client):
     assert_protected(response)
 
 
-def _app_with_session_probe(database_url: str, **overrides: str):  # type: ignore[no-untyped-def]
+def _app_with_session_probe(database_url: str, **overrides: str):
     app = create_app(
         {
             "DATABASE_URL": database_url,

@@ -28,7 +28,7 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 
 @api.get("/study_sessions")
-async def list_sessions() -> dict:
+async def list_sessions() -> dict[str, Any]:
     page = parse_page_request(request.args)
     db = await conn()
     learner_id = current_learner_id()
@@ -40,12 +40,12 @@ async def list_sessions() -> dict:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
-async def show_session(session_id: int) -> dict:
+async def show_session(session_id: int) -> dict[str, Any]:
     return await _existing_session(session_id)
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/words")
-async def list_session_words(session_id: int) -> dict:
+async def list_session_words(session_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.SESSION_WORD_SORTS, default_sort="id")
     await _existing_session(session_id)
     db = await conn()
@@ -77,7 +77,7 @@ def _optional_rating(body: dict[str, Any]) -> int | None:
 
 
 @api.post(f"/study_sessions/<{ID}:session_id>/words/<{ID}:word_id>/review")
-async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
+async def review_word(session_id: int, word_id: int) -> tuple[dict[str, Any], int]:
     body = await json_body()
     correct = require_bool(body, "correct")
     result, created = await reviews.record_review(
@@ -94,7 +94,7 @@ async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/next")
-async def next_word(session_id: int) -> dict | Response:
+async def next_word(session_id: int) -> dict[str, Any] | Response:
     session = await _existing_session(session_id)
     db = await conn()
     card = await queue.next_card(
@@ -109,7 +109,7 @@ async def next_word(session_id: int) -> dict | Response:
 
 
 @api.post(f"/study_sessions/<{ID}:session_id>/undo")
-async def undo(session_id: int) -> dict:
+async def undo(session_id: int) -> dict[str, Any]:
     await _existing_session(session_id)
     return await reviews.undo_last_review(
         await conn(), learner_id=current_learner_id(), session_id=session_id

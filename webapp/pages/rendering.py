@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from quart import Blueprint, Response, get_flashed_messages, make_response, render_template, request
+from quart import (
+    Blueprint,
+    Response,
+    current_app,
+    get_flashed_messages,
+    render_template,
+    request,
+)
 
 from ..db import parse_timestamp
 from ..security import admin_mode, csrf_token
@@ -43,8 +50,7 @@ async def render_page(
     if fragments and is_partial_request():
         chosen = fragments.get(hx_target_id(), next(iter(fragments.values())))
     html = await render_template(chosen, **context)
-    response = await make_response(html, status)
-    return add_vary(response, PARTIAL_VARY)
+    return add_vary(current_app.response_class(html, status=status), PARTIAL_VARY)
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from typing import Any
 
 from quart import Response, flash, redirect, request, session
+from quart.typing import ResponseTypes
 
 from ..errors import Forbidden, InvalidInput
 from ..learner import current_learner_id
@@ -47,7 +48,7 @@ async def show_settings() -> Response:
 
 
 @pages.post("/settings/theme")
-async def save_theme() -> Response:
+async def save_theme() -> ResponseTypes:
     form = await request.form
     theme = form.get("theme", "")
     if theme not in THEMES:
@@ -92,7 +93,7 @@ def _too_many_attempts(address: str) -> bool:
 
 
 @pages.post("/settings/sign_in")
-async def sign_in() -> Response:
+async def sign_in() -> ResponseTypes:
     form = await request.form
     if _too_many_attempts(request.remote_addr or "?"):
         return await _settings_page(
@@ -105,7 +106,7 @@ async def sign_in() -> Response:
     return redirect("/settings", 303)
 
 
-async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
+async def _confirmed_reset(form_key: str, action: Any, done: str) -> ResponseTypes:
     form = await request.form
     typed = form.get("confirm", "")
     if typed.strip().lower() != CONFIRMATION:
@@ -125,14 +126,14 @@ async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
 
 
 @pages.post("/settings/reset_history")
-async def reset_history() -> Response:
+async def reset_history() -> ResponseTypes:
     return await _confirmed_reset(
         "reset_history", resets.reset_history, "Study history has been reset."
     )
 
 
 @pages.post("/settings/full_reset")
-async def full_reset() -> Response:
+async def full_reset() -> ResponseTypes:
     return await _confirmed_reset(
         "full_reset", resets.full_reset, "The portal has been fully reset to its seed content."
     )
