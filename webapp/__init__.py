@@ -20,7 +20,12 @@ from .compression import install_compression
 from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
-from .faults import as_service_unavailable, install_repeat_filter, refuse_unstorable_input
+from .faults import (
+    as_bad_text,
+    as_service_unavailable,
+    install_repeat_filter,
+    refuse_unstorable_input,
+)
 from .headers import ProxyAwareSessionInterface, add_security_headers
 from .hosting import warn_about_hosting
 from .json_provider import OrjsonProvider
@@ -149,6 +154,9 @@ def _register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def unexpected(error: Exception) -> Response:
+        bad_text = as_bad_text(error)
+        if bad_text is not None:
+            return await respond(bad_text.status, error_body(bad_text))
         unavailable = as_service_unavailable(error)
         if unavailable is not None:
             log.error("cannot write to the database: %s", unavailable.message)

@@ -3,7 +3,8 @@ cannot be written (disk full, read-only), and errors that repeat.
 
 - A NUL character or bytes that are not UTF-8 in the query string or a form are
   400 before any route runs (PostgreSQL refuses NUL in text; SQLite would store
-  it), and JSON bodies get the same check in webapp.web.json_body.
+  it).  JSON text fields are the routes' to validate (`unstorable_text`); should
+  one reach PostgreSQL anyway, its refusal is a 400 too (`as_bad_text`).
 - A write that fails because the disk is full or the database is read-only is
   503 with a message saying so; /health reports it while it lasts.
 - The same error logged again and again (one per request while the disk is
@@ -75,6 +76,20 @@ async def refuse_unstorable_input() -> None:
     if request.mimetype == "application/x-www-form-urlencoded":
         body = await request.get_data(cache=True, as_text=False)
         _check_encoded(body if isinstance(body, bytes) else body.encode(), "form")
+
+
+def as_bad_text(error: BaseException) -> BadRequest | None:
+    """A 400 for text the database refused to store (NUL, invalid Unicode)."""
+    if isinstance(
+        error,
+        asyncpg.CharacterNotInRepertoireError
+        | asyncpg.UntranslatableCharacterError
+        | UnicodeEncodeError,
+    ):
+        return BadRequest(
+            "The text sent contains a character that cannot be stored (NUL or invalid Unicode)"
+        )
+    return None
 
 
 # --- writes that cannot happen -------------------------------------------------

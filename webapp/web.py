@@ -18,7 +18,6 @@ from .errors import (
     PortalError,
     UnsupportedMediaType,
 )
-from .faults import unstorable_text
 
 MAX_ID = 2_147_483_647
 # Route converters bound to the id range, so a 20-digit id is a 404, not a driver overflow.
@@ -133,24 +132,7 @@ async def json_body() -> dict[str, Any]:
         raise BadRequest("Request body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidInput("Request body must be a JSON object")
-    _refuse_unstorable(body)
     return body
-
-
-def _refuse_unstorable(value: Any, field: str | None = None) -> None:
-    """400 for a JSON string no database can store (NUL, a lone surrogate)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_unstorable(key, field)
-            _refuse_unstorable(item, field or str(key)[:50])
-    elif isinstance(value, list):
-        for item in value:
-            _refuse_unstorable(item, field)
-    elif isinstance(value, str):
-        problem = unstorable_text(value)
-        if problem:
-            detail = {"field": field} if field else {}
-            raise BadRequest(f"Request body text {problem}", **detail)
 
 
 def _integer(body: dict[str, Any], name: str) -> int:
