@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# What ruff format keeps formatted (and `make lint` checks)
+FORMATTED := webapp tests scripts
 
 .PHONY: run serve setup test lint format browser-deps screenshots clean
 
@@ -23,8 +25,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 ## setup: create the database (default: instance/lang_portal.db), migrate and seed it
+## (migrate creates the database when it does not exist yet)
 setup: $(VENV)/.runtime
-	$(BIN)/python -m webapp init
 	$(BIN)/python -m webapp migrate
 	$(BIN)/python -m webapp seed
 
@@ -33,7 +35,7 @@ run: setup serve
 
 serve: $(VENV)/.runtime
 	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	LOCAL_MODE=1 $(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT)
+	LOCAL_MODE=1 $(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
 
 ## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
 browser-deps:
@@ -41,17 +43,19 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
 
-## test: lint, then every test (API, CLI and data on SQLite and PostgreSQL; browser tests)
-test: $(VENV)/.dev browser-deps
-	$(BIN)/ruff check .
+## test: every check of `make lint`, then every test (API, CLI and data on SQLite and
+## PostgreSQL; browser tests)
+test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## lint: ruff's rules, ruff's formatting and mypy's types (settings in pyproject.toml)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check webapp tests scripts
+	$(BIN)/ruff format --check $(FORMATTED)
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
-	$(BIN)/ruff format webapp tests scripts
+	$(BIN)/ruff format $(FORMATTED)
 	$(BIN)/ruff check --fix .
 
 clean:

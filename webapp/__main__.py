@@ -32,7 +32,13 @@ Command = Callable[[Conn, argparse.Namespace], Awaitable[None]]
 
 async def cmd_init(conn: Conn, args: argparse.Namespace) -> None:
     todo = await pending(conn)
-    print(f"✓ database ready ({conn.dialect}); {len(todo)} migration(s) to apply: run 'migrate'")
+    if todo:
+        print(
+            f"✓ database ready ({conn.dialect}); {len(todo)} migration(s) pending: "
+            "'python -m webapp migrate' applies them"
+        )
+    else:
+        print(f"✓ database ready ({conn.dialect}); its schema is up to date")
 
 
 async def cmd_migrate(conn: Conn, args: argparse.Namespace) -> None:
@@ -72,8 +78,15 @@ async def cmd_seed(conn: Conn, args: argparse.Namespace) -> None:
             f"✓ seeded: {report.words_added} words, {report.groups_added} groups, "
             f"{report.links_added} group memberships, {report.activities_added} activities added"
         )
+        if report.words_updated or report.groups_renamed or report.links_removed:
+            print(
+                f"✓ corrected in place (history kept): {report.words_updated} words, "
+                f"{report.groups_renamed} group names, {report.links_removed} memberships removed"
+            )
     else:
         print("✓ seed content already present: nothing changed")
+    if report.kept:
+        print(f"  kept as edited in the portal ({len(report.kept)}): " + "; ".join(report.kept))
 
 
 async def cmd_reset(conn: Conn, args: argparse.Namespace) -> None:

@@ -38,7 +38,8 @@ def choose_encoding(accept_encoding: str) -> str | None:
 
 def compress(data: bytes, encoding: str, quality: int = BROTLI_QUALITY) -> bytes:
     if encoding == "br":
-        return brotli.compress(data, quality=quality)
+        packed: bytes = brotli.compress(data, quality=quality)
+        return packed
     return gzip.compress(data, compresslevel=6 if quality < 11 else 9)
 
 

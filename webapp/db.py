@@ -18,10 +18,13 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import aiosqlite
 import databases
 from databases.core import Connection as _DatabasesConnection
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 10000"
 SQLITE_PRAGMAS = (
@@ -89,8 +92,39 @@ def sqlite_path(url: str) -> Path:
     return Path(url[len("sqlite:///") :])
 
 
+# --- the private parts of `databases` and `aiosqlite` used here, one function each ---
+# Each says why no public call does; tests/db/test_db_driver.py fails loudly when an
+# upgrade changes them.
+
+
+def _new_databases_connection(db: databases.Database) -> _DatabasesConnection:
+    """A `databases` connection of its own (opened and closed by the caller).
+
+    `Database.connection()`, the public way, hands every caller in one asyncio task
+    the same connection; the SQLite pool below passes connections from request to
+    request (task to task) and needs one per request, which only the constructor
+    gives, and it takes the private `Database._backend`.
+    """
+    return _DatabasesConnection(db, db._backend)
+
+
+async def _on_sqlite_thread(
+    driver: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]
+) -> T:
+    """Run `work(the sqlite3 connection)` as one job on aiosqlite's thread.
+
+    Private: `Connection._execute` queues a function for that thread and
+    `Connection._conn` is the sqlite3 connection there.  The public calls are one job
+    per step (execute, fetch, close: a window for a cancelled request, see
+    _sqlite_run), and `execute_fetchall`, the one-job call, drops the column names and
+    the row count.
+    """
+    result: T = await driver._execute(lambda: work(driver._conn))  # type: ignore[no-untyped-call]
+    return result
+
+
 async def _sqlite_run(
-    driver: Any, statement: str, args: list[Any]
+    driver: aiosqlite.Connection, statement: str, args: list[Any]
 ) -> tuple[list[str], list[Any], int]:
     """Execute, fetch every row and close the cursor in one hop to aiosqlite's thread.
 
@@ -101,8 +135,8 @@ async def _sqlite_run(
     whatever happens to the awaiting task; it is also one hop instead of three.
     """
 
-    def run() -> tuple[list[str], list[Any], int]:
-        cursor = driver._conn.execute(statement, args)  # runs on aiosqlite's thread
+    def run(connection: sqlite3.Connection) -> tuple[list[str], list[Any], int]:
+        cursor = connection.execute(statement, args)
         try:
             rows = cursor.fetchall()
             names = [column[0] for column in cursor.description or ()]
@@ -110,7 +144,19 @@ async def _sqlite_run(
         finally:
             cursor.close()
 
-    return await driver._execute(run)
+    return await _on_sqlite_thread(driver, run)
+
+
+# PostgreSQL's command tags that end in the number of rows the command changed
+# ("INSERT 0 3", "UPDATE 2", "DELETE 1", "MERGE 4"); "SELECT 5" counts rows read.
+_CHANGING_COMMANDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
+
+
+def _postgres_rows_changed(status: str) -> int:
+    """The rows changed, from the command tag asyncpg's `execute` returns."""
+    command, _, count = status.partition(" ")
+    last = count.rpartition(" ")[2]
+    return int(last) if command in _CHANGING_COMMANDS and last.isdigit() else 0
 
 
 _NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -191,14 +237,15 @@ class Conn:
         return await driver.fetchval(statement, *args)
 
     async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> int:
-        """Run one statement; returns the number of rows it changed (SQLite) or 0."""
+        """Run one statement; returns the rows it inserted, updated or deleted itself
+        (not those its triggers changed), the same on both databases; 0 for a
+        statement of another kind."""
         statement, args = self._bind(sql, values)
         driver = self.driver_connection
         if self.is_sqlite:
             _, _, changed = await _sqlite_run(driver, statement, args)
-            return max(changed, 0)
-        await driver.execute(statement, *args)
-        return 0
+            return max(changed, 0)  # sqlite3 says -1 for a statement that changes no rows
+        return _postgres_rows_changed(await driver.execute(statement, *args))
 
     def _bind(self, sql: str, values: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
         statement, names = _positional(sql, self.dialect)
@@ -307,13 +354,13 @@ class Database:
     async def disconnect(self) -> None:
         idle, self._idle = self._idle, []
         for conn in idle:
-            await conn._raw.__aexit__(None, None, None)
+            await _close(conn)
         await self._db.disconnect()
 
     async def acquire(self) -> Conn:
         if self._idle:
             return self._idle.pop()
-        raw = _DatabasesConnection(self._db, self._db._backend)
+        raw = _new_databases_connection(self._db)
         await raw.__aenter__()
         if self.is_sqlite:
             for pragma in SQLITE_PRAGMAS:
@@ -331,7 +378,7 @@ class Database:
         ):
             self._idle.append(conn)
             return
-        await conn._raw.__aexit__(None, None, None)
+        await _close(conn)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Conn]:
@@ -340,6 +387,11 @@ class Database:
             yield conn
         finally:
             await self.release(conn)
+
+
+async def _close(conn: Conn) -> None:
+    """Close a connection taken by Database.acquire (its context manager's exit)."""
+    await conn._raw.__aexit__(None, None, None)
 
 
 _PASSWORD_IN_URL = re.compile(r"//([^:/@]+):[^@]*@")

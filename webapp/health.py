@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import Blueprint
 
 from .db import sqlite_path
@@ -11,7 +13,7 @@ health = Blueprint("health", __name__)
 
 
 @health.get("/health")
-async def health_check() -> tuple[dict, int]:
+async def health_check() -> tuple[dict[str, Any], int]:
     db = database()
     try:
         if db.is_sqlite and not sqlite_path(db.url).is_file():

@@ -80,27 +80,79 @@ def escape_like(text: str) -> str:
     return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
+# Macrons and circumflexes as the portal spells long vowels (kyō -> kyou); the
+# second spelling covers the other kana a long vowel can stand for (ō in おおきい).
+_LONG_VOWELS = str.maketrans(
+    {
+        "ā": "aa",
+        "ī": "ii",
+        "ū": "uu",
+        "ē": "ee",
+        "ō": "ou",
+        "â": "aa",
+        "î": "ii",
+        "û": "uu",
+        "ê": "ee",
+        "ô": "ou",
+    }
+)
+_LONG_VOWELS_ALT = str.maketrans({"ē": "ei", "ō": "oo", "ê": "ei", "ô": "oo"})
+MAX_QUERY_LENGTH = 100
+
+
+def clean_query(raw: str) -> str:
+    """A search box's text: spaces collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join(raw.split())[:MAX_QUERY_LENGTH].strip()
+
+
 def search_patterns(query: str) -> dict[str, str] | None:
-    """LIKE patterns that find a word whichever script the query is typed in.
+    """Bind values that find and rank a word whichever script the query is in.
 
     `taberu`, `たべる` and `タベル` all find 食べる: romaji is turned into
     hiragana and compared with the reading, kana into romaji and compared with
     the romaji, and the text as typed is compared with the word and its meaning.
+    A macron is the doubled vowel the portal spells (`kyō` finds `kyou`).
+    Keys: `s_*` substring patterns (which words match), `x_*` exact values,
+    `p_*` prefix patterns and `w_*` English word patterns (how well they match,
+    see `webapp.queries.word_search`).
     """
     text = " ".join(query.split())
     if not text:
         return None
+    lower = text.lower()
+    latin = lower.translate(_LONG_VOWELS)
+    latin_alt = lower.translate(_LONG_VOWELS_ALT).translate(_LONG_VOWELS)
     if is_kana(text):
         kana = to_hiragana(text)
-        romaji = romanize(text)
-    elif _LATIN.match(text):
-        kana = jaconv.alphabet2kana(text.lower())
-        romaji = text.lower()
+        try:
+            romaji = romaji_alt = romanize(text)
+        except ValueError:  # a lone ー or っ spells nothing: match it as kana only
+            romaji = romaji_alt = kana
+    elif _LATIN.match(latin):
+        kana = jaconv.alphabet2kana(latin)
+        romaji, romaji_alt = latin, latin_alt
     else:
         kana = to_hiragana(text)
-        romaji = text.lower()
+        romaji = romaji_alt = lower
+    words = {
+        "w_word": f"% {escape_like(lower)} %",
+        "w_start": f"% {escape_like(lower)}%",
+        "w_item": f"%;{escape_like(lower)};%",
+        "w_item_to": f"%;to {escape_like(lower)};%",
+    }
     return {
         "s_text": f"%{escape_like(text)}%",
         "s_kana": f"%{escape_like(kana)}%",
         "s_romaji": f"%{escape_like(romaji)}%",
+        "s_romaji_alt": f"%{escape_like(romaji_alt)}%",
+        "x_text": text,
+        "x_lower": lower,
+        "x_kana": kana,
+        "x_romaji": romaji,
+        "x_romaji_alt": romaji_alt,
+        "p_text": f"{escape_like(text)}%",
+        "p_kana": f"{escape_like(kana)}%",
+        "p_romaji": f"{escape_like(romaji)}%",
+        "p_romaji_alt": f"{escape_like(romaji_alt)}%",
+        **words,
     }

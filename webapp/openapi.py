@@ -288,6 +288,8 @@ PAGE = _param(
     "query",
     {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, {"const": ""}]},
 )
+# Any text: longer text is cut to the search box's length, nothing is refused.
+SEARCH = _param("q", "query", TEXT)
 GROUP, ACTIVITY, SESSION, WORD = (
     _param(f"{name}_id", "path", INT_ID) for name in ("group", "activity", "session", "word")
 )
@@ -320,7 +322,8 @@ def _operations() -> list[Operation]:
          [ACTIVITY], None, 200, "Activity"),
         ("get", "/api/study_activities/{activity_id}/study_sessions", "listActivitySessions",
          "Sessions of an activity, newest first", [ACTIVITY, PAGE], None, 200, "SessionPage"),
-        ("get", "/api/words", "listWords", "Words", [PAGE, *_sorting(WORD_SORTS)],
+        ("get", "/api/words", "listWords", "Words (q: search, best matches first)",
+         [PAGE, SEARCH, *_sorting(WORD_SORTS)],
          None, 200, "WordPage"),
         ("get", "/api/words/{word_id}", "showWord", "One word with its counts and groups",
          [WORD], None, 200, "WordDetail"),

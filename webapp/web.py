@@ -10,7 +10,7 @@ from quart import Response, current_app, g, request
 
 from .config import Settings, is_timezone
 from .db import Conn, Database
-from .errors import BadRequest, InvalidInput, PortalError, UnsupportedMediaType
+from .errors import BadRequest, InvalidInput, NotFound, PortalError, UnsupportedMediaType
 
 MAX_ID = 2_147_483_647
 # Route converters bound to the id range, so a 20-digit id is a 404, not a driver overflow.
@@ -19,11 +19,13 @@ PARTIAL_VARY = "HX-Request, HX-Request-Type"
 
 
 def settings() -> Settings:
-    return current_app.config["SETTINGS"]
+    configured: Settings = current_app.config["SETTINGS"]
+    return configured
 
 
 def database() -> Database:
-    return current_app.extensions["lang_portal_db"]
+    connected: Database = current_app.extensions["lang_portal_db"]
+    return connected
 
 
 async def conn() -> Conn:
@@ -96,7 +98,7 @@ async def json_body() -> dict[str, Any]:
     return body
 
 
-def require_int(body: dict[str, Any], name: str) -> int:
+def _integer(body: dict[str, Any], name: str) -> int:
     value = body.get(name)
     if name not in body:
         raise InvalidInput(f"'{name}' is required", field=name)
@@ -105,8 +107,24 @@ def require_int(body: dict[str, Any], name: str) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"'{name}' must be an integer", field=name)
+    return value
+
+
+def require_int(body: dict[str, Any], name: str) -> int:
+    """An integer from 1 to MAX_ID; 422 otherwise."""
+    value = _integer(body, name)
     if not 1 <= value <= MAX_ID:
         raise InvalidInput(f"'{name}' must be between 1 and {MAX_ID}", field=name)
+    return value
+
+
+def require_id(body: dict[str, Any], name: str, what: str) -> int:
+    """An integer naming a row (`what`: "Group"): 422 when it is not an integer, 404
+    when it is one that no row can have (0, -1, beyond the id range), as for an id
+    that names no row today; the database is never asked about those."""
+    value = _integer(body, name)
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{what} {str(value)[:24]} not found", field=name)
     return value
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from helpers import api_client
 
+from tests.helpers import api_client
 from webapp.db import set_clock
 
 

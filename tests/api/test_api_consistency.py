@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import (
+from tests.helpers import (
     all_items,
     counters_and_recount,
     flashcards_id,
@@ -20,13 +20,13 @@ from helpers import (
 )
 
 
-async def _group_and_words(client, index: int = 0, count: int = 10):  # type: ignore[no-untyped-def]
+async def _group_and_words(client, index: int = 0, count: int = 10):
     group = await group_id_by_name(client, seed_facts().group_names[index])
     words = (await get(client, f"/api/groups/{group}/words"))["items"][:count]
     return group, [w["id"] for w in words]
 
 
-async def _study(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
+async def _study(client) -> dict[str, int]:
     """Three sessions on two groups with a known mix of answers."""
     activity = await flashcards_id(client)
     group_a, words_a = await _group_and_words(client, 0)

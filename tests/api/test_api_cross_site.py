@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     assert_error_body,
     body_of,
     flashcards_id,
@@ -21,13 +21,13 @@ EVIL = "https://evil.example"
 PARTNER = "https://study-app.example"
 
 
-async def _targets(client) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+async def _targets(client) -> tuple[int, int, int]:
     group = await group_id_by_name(client, seed_facts().group_names[0])
     word = (await get(client, f"/api/groups/{group}/words"))["items"][0]["id"]
     return group, await flashcards_id(client), word
 
 
-async def _assert_refused(client, path: str, body: Any, headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def _assert_refused(client, path: str, body: Any, headers: dict[str, str]) -> None:
     response = await client.post(path, json=body, headers=headers)
     payload = await body_of(response)
     assert response.status_code == 403, (path, headers, response.status_code, payload)
@@ -157,3 +157,38 @@ async def test_a_preflight_from_an_allowed_origin_permits_a_json_post(client_wit
         headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"},
     )
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+ROUTING_ERRORS = [
+    ("GET", "/api/no_such_list", 404),
+    ("GET", "/api/words/abc", 404),  # not an id: the route's converter refuses it
+    ("GET", "/api/words/" + "9" * 30, 404),  # beyond the id range
+    ("GET", "/api/words/0", 404),
+    ("DELETE", "/api/words", 405),
+    ("GET", "/api/full_reset", 405),
+]
+
+
+async def test_routing_errors_carry_cors_headers_for_an_allowed_origin(client_with):
+    """A browser app must read these JSON errors, not 'blocked by CORS policy'."""
+    partner = await client_with(ALLOWED_ORIGINS=PARTNER)
+    for method, path, status in ROUTING_ERRORS:
+        response = await partner.open(path, method=method, headers={"Origin": PARTNER})
+        body = await body_of(response)
+        assert response.status_code == status, (method, path, response.status_code, body)
+        assert_error_body(body, status)
+        assert response.headers.get("Access-Control-Allow-Origin") == PARTNER, (method, path)
+        assert "Origin" in response.headers.get("Vary", ""), (method, path)
+        other = await partner.open(path, method=method, headers={"Origin": EVIL})
+        assert "Access-Control-Allow-Origin" not in other.headers, (method, path)
+
+
+async def test_preflights_for_urls_no_route_answers_succeed_for_an_allowed_origin(client_with):
+    partner = await client_with(ALLOWED_ORIGINS=PARTNER)
+    for method, path, _ in ROUTING_ERRORS:
+        preflight = {"Origin": PARTNER, "Access-Control-Request-Method": method}
+        response = await partner.options(path, headers=preflight)
+        assert response.status_code in (200, 204), (path, response.status_code)
+        assert response.headers.get("Access-Control-Allow-Origin") == PARTNER, path
+        other = await partner.options(path, headers={**preflight, "Origin": EVIL})
+        assert "Access-Control-Allow-Origin" not in other.headers, path

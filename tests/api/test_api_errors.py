@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from helpers import (
+from typing import Any
+
+from tests.helpers import (
     body_of,
     expect_error,
     flashcards_id,
@@ -41,7 +43,7 @@ BAD_PAGES = ["0", "-1", "abc", str(10**12), "1.5", "%C2%B2", "9" * 5000]
 TOO_BIG = 100 * 1024
 
 
-async def _session(client) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def _session(client) -> tuple[int, int]:
     """A new session and a word of its group."""
     group = await group_id_by_name(client, seed_facts().group_names[0])
     word = (await get(client, f"/api/groups/{group}/words"))["items"][0]["id"]
@@ -104,12 +106,16 @@ async def test_review_of_unknown_session_or_word_is_404_and_records_nothing(clie
 async def test_launch_with_unknown_group_or_activity_is_404_and_creates_nothing(client):
     group = await group_id_by_name(client, seed_facts().group_names[0])
     activity = await flashcards_id(client)
-    for body in (
-        {"group_id": 987654, "study_activity_id": activity},
-        {"group_id": group, "study_activity_id": 987654},
-    ):
-        for path in ("/api/study_sessions", "/api/study_activities"):
-            await expect_error(client, "POST", path, 404, json=body)
+    # integers that name no row, including those no row can have (0, -1, past the range)
+    for unknown in (987654, 0, -1, 2147483648, 10**30):
+        for body in (
+            {"group_id": unknown, "study_activity_id": activity},
+            {"group_id": group, "study_activity_id": unknown},
+        ):
+            for path in ("/api/study_sessions", "/api/study_activities"):
+                response = await expect_error(client, "POST", path, 404, json=body)
+                named = next(name for name, value in body.items() if value == unknown)
+                assert (await body_of(response))["field"] == named, body
     assert await total_items(client, "/api/study_sessions") == 0
 
 
@@ -208,6 +214,7 @@ async def test_invalid_json_is_400(client):
 async def test_missing_or_mistyped_correct_is_422(client):
     session, word = await _session(client)
     path = f"/api/study_sessions/{session}/words/{word}/review"
+    body: dict[str, Any]
     for body in (
         {},
         {"correct": "true"},
@@ -293,7 +300,7 @@ async def test_errors_under_api_are_json_even_for_html_clients(client):
 async def test_odd_input_never_causes_a_server_error(client):
     session, word = await _session(client)
     review_path = f"/api/study_sessions/{session}/words/{word}/review"
-    requests = [
+    requests: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", "/api/words?page=%C2%B2", {}),
         ("GET", "/api/words?page=" + "9" * 5000, {}),
         ("GET", "/api/words?sort=%00", {}),

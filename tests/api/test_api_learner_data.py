@@ -8,8 +8,7 @@ import io
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from helpers import all_items, call, expect_error, flashcards_id, get, post
-
+from tests.helpers import all_items, call, expect_error, flashcards_id, get, post
 from webapp.db import utc_now
 
 ADMIN_TOKEN = "a-long-admin-token-for-tests"

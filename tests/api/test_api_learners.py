@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import assert_error_body, body_of, call, expect_error, get, post
+
+from tests.helpers import assert_error_body, body_of, call, expect_error, get, post
 
 LOCAL = {"client": ("127.0.0.1", 40000)}
 ELSEWHERE = {"client": ("203.0.113.7", 40000)}

@@ -8,7 +8,7 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     PAGE_SIZE,
     all_items,
     assert_page_shape,
@@ -22,14 +22,13 @@ from helpers import (
     total_items,
     utc,
 )
-
 from webapp.db import Conn
 
 WORD_SORTS = ["id", "japanese", "romaji", "english", "correct_count", "wrong_count"]
 TEXT_COLUMNS = {"japanese", "romaji", "english", "name"}
 
 
-async def _largest_group(client) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+async def _largest_group(client) -> tuple[int, str]:
     facts = seed_facts()
     name = max(facts.group_names, key=lambda n: len(facts.group_words[n]))
     return await group_id_by_name(client, name), name
@@ -72,7 +71,7 @@ async def _assert_sorted(conn: Conn, items: list[dict[str, Any]], column: str, o
             assert a < b, (column, order, before, after)
 
 
-async def _some_reviews(client) -> None:  # type: ignore[no-untyped-def]
+async def _some_reviews(client) -> None:
     """Counts that differ from word to word, with ties, so count sorts mean something."""
     group, _ = await _largest_group(client)
     words = (await get(client, f"/api/groups/{group}/words"))["items"][:12]

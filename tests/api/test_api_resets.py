@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     all_items,
     assert_error_body,
     body_of,
@@ -23,7 +23,7 @@ TOKEN = "a-long-test-token"
 REMOTE = {"client": ("203.0.113.9", 5000)}
 
 
-async def _study(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _study(client) -> dict[str, Any]:
     group = await group_id_by_name(client, seed_facts().group_names[0])
     words = (await get(client, f"/api/groups/{group}/words"))["items"][:3]
     session = await launch(client, group, await flashcards_id(client))
@@ -32,7 +32,7 @@ async def _study(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return session
 
 
-async def _listings(client) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+async def _listings(client) -> dict[str, list[dict[str, Any]]]:
     """Everything a user can list of the content (created_at aside: a reset re-seeds)."""
 
     def without_created_at(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -45,7 +45,7 @@ async def _listings(client) -> dict[str, list[dict[str, Any]]]:  # type: ignore[
     }
 
 
-async def _history_size(client) -> int:  # type: ignore[no-untyped-def]
+async def _history_size(client) -> int:
     return await total_items(client, "/api/study_sessions")
 
 

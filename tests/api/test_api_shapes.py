@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-from helpers import (
+
+from tests.helpers import (
     ACTIVITY_FIELDS,
     all_items,
     assert_page_shape,
@@ -32,7 +33,7 @@ def _recent(text: str) -> bool:
     return now - timedelta(minutes=5) <= moment <= now + timedelta(seconds=5)
 
 
-async def _session_with_reviews(client, answers=(True, False, True)):  # type: ignore[no-untyped-def]
+async def _session_with_reviews(client, answers=(True, False, True)):
     activity = await flashcards_id(client)
     group = await group_id_by_name(client, seed_facts().group_names[0])
     words = (await get(client, f"/api/groups/{group}/words"))["items"]

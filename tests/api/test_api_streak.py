@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from helpers import flashcards_id, get, group_id_by_name, insert_sessions, launch, seed_facts
-
+from tests.helpers import flashcards_id, get, group_id_by_name, insert_sessions, launch, seed_facts
 from webapp.db import Conn
 
 
@@ -20,21 +19,21 @@ def _days_ago(days: int, at: time = time(12, 0)) -> datetime:
     return datetime.combine(today - timedelta(days=days), at, tzinfo=UTC)
 
 
-async def _ids(client) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def _ids(client) -> tuple[int, int]:
     return await group_id_by_name(client, seed_facts().group_names[0]), await flashcards_id(client)
 
 
-async def _sessions_on(client, conn: Conn, moments: list[datetime]) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def _sessions_on(client, conn: Conn, moments: list[datetime]) -> tuple[int, int]:
     group, activity = await _ids(client)
     await insert_sessions(conn, group, activity, moments)
     return group, activity
 
 
-async def _streak(client, query: str = "?tz=UTC") -> int:  # type: ignore[no-untyped-def]
+async def _streak(client, query: str = "?tz=UTC") -> int:
     return (await get(client, f"/api/dashboard/quick_stats{query}"))["study_streak_days"]
 
 
-async def _split_by_the_date_line(client, conn: Conn) -> None:  # type: ignore[no-untyped-def]
+async def _split_by_the_date_line(client, conn: Conn) -> None:
     """Two sessions on one UTC day (yesterday, 00:30 and 23:30 UTC): one day in
     UTC, but two days in Tokyo (09:30 that day and 08:30 the next)."""
     await _sessions_on(client, conn, [_days_ago(1, time(0, 30)), _days_ago(1, time(23, 30))])
@@ -81,6 +80,14 @@ async def test_several_sessions_on_one_day_count_as_one_day(client, conn):
 async def test_a_streak_longer_than_three_months(client, conn):
     await _sessions_on(client, conn, [_days_ago(days) for days in range(1, 101)])
     assert await _streak(client) == 100
+
+
+async def test_a_streak_of_more_than_two_years(client, conn):
+    """800 days: more days than SQLite lets one statement probe (it once answered 500)."""
+    group, activity = await _sessions_on(client, conn, [_days_ago(days) for days in range(1, 801)])
+    assert await _streak(client) == 800
+    await launch(client, group, activity)
+    assert await _streak(client) == 801
 
 
 async def test_day_boundary_follows_the_tz_parameter(client, conn):

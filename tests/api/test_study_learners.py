@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from helpers import flashcards_id, get, launch, post, review
-
+from tests.helpers import flashcards_id, get, launch, post, review
 from webapp.db import Conn
 from webapp.services import reviews, study
 

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from helpers import all_items, call, flashcards_id, get, launch, post
-
+from tests.helpers import all_items, call, flashcards_id, get, launch, post
 from webapp.db import Conn
 from webapp.services.reschedule import reschedule
 

@@ -6,8 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from helpers import flashcards_id, get, post, run_cli
-
+from tests.helpers import flashcards_id, get, post, run_cli
 from webapp.db import Conn, parse_timestamp
 from webapp.services.reschedule import replay_all, reschedule
 

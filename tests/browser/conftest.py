@@ -23,10 +23,8 @@ import asyncio
 import contextlib
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -38,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import HOSTILE, HOSTILE_ENGLISH, TINY_GROUP, TINY_WORDS
 from playwright.async_api import (
     Browser,
     BrowserContext,
@@ -50,6 +47,9 @@ from playwright.async_api import (
     Response,
     async_playwright,
 )
+
+from tests.helpers import free_port, run_cli_ok
+from tests.helpers.browser import HOSTILE, HOSTILE_ENGLISH, TINY_GROUP, TINY_WORDS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
@@ -64,27 +64,6 @@ CHROMIUM_ARGS = [
 ]
 SECRET_KEY = "browser-test-secret-key"
 TIMEOUT_MS = 10_000
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def run_cli(*args: str, database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY}
-    done = subprocess.run(
-        [sys.executable, "-m", "webapp", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise AssertionError(f"webapp {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
 def add_test_rows(db_file: Path) -> dict[str, int]:
@@ -316,8 +295,8 @@ def template_db(browser_tmp: Path) -> tuple[Path, dict[str, int]]:
     """A migrated, seeded SQLite file with the test rows; copied for every server."""
     path = browser_tmp / "template.db"
     url = f"sqlite:///{path}"
-    run_cli("migrate", database_url=url)
-    run_cli("seed", database_url=url)
+    run_cli_ok("migrate", database_url=url)
+    run_cli_ok("seed", database_url=url)
     return path, add_test_rows(path)
 
 
@@ -387,8 +366,8 @@ async def pg_portal(request: pytest.FixtureRequest, browser_tmp: Path) -> AsyncI
     await _pg_admin(admin_url, f'CREATE DATABASE "{name}"')
     server = Portal(url, browser_tmp / "pg_portal.log")
     try:
-        await asyncio.to_thread(run_cli, "migrate", database_url=url)
-        await asyncio.to_thread(run_cli, "seed", database_url=url)
+        await asyncio.to_thread(run_cli_ok, "migrate", database_url=url)
+        await asyncio.to_thread(run_cli_ok, "seed", database_url=url)
         await asyncio.to_thread(server.start)
         yield server
     finally:

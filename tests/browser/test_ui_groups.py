@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import expect_column, expect_position, path_of, wait_for_query
 from playwright.async_api import expect
+
+from tests.helpers import seed_facts
+from tests.helpers.browser import expect_column, expect_position, path_of, wait_for_query
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +22,10 @@ async def test_share_link_then_study_this_group(contexts, fresh_portal) -> None:
     share = teacher.get_by_label("Share this group")
     link = await share.input_value()
     assert re.fullmatch(re.escape(portal.url) + r"/groups/\d+", link), link
+    # the portal runs on 127.0.0.1 without PUBLIC_URL: the link says where it works
+    hint = teacher.locator("#share-url-hint")
+    await expect(hint).to_contain_text("only on this computer")
+    await expect(hint).to_contain_text("PUBLIC_URL")
     group_id = int(link.rsplit("/", 1)[1])
     await teacher.context.grant_permissions(["clipboard-read", "clipboard-write"])
     await teacher.get_by_role("button", name="Copy link").click()
@@ -30,7 +36,8 @@ async def test_share_link_then_study_this_group(contexts, fresh_portal) -> None:
     learner, _ = await contexts.page(portal)
     await learner.goto(link)
     await expect(learner.get_by_role("heading", level=1)).to_have_text("Food & Drink")
-    await expect(learner.locator("main")).to_contain_text("50 words in this group")
+    food_size = len(seed_facts().group_words["Food & Drink"])
+    await expect(learner.locator("main")).to_contain_text(f"{food_size} words in this group")
     crumbs = learner.get_by_role("navigation", name="Breadcrumb")
     await expect(crumbs).to_contain_text("Word Groups")
     await expect(crumbs.locator("[aria-current=page]")).to_have_text("Food & Drink")

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_helpers import TINY_GROUP, expect_position, path_of, stat
 from playwright.async_api import Page, expect
+
+from tests.helpers.browser import TINY_GROUP, expect_position, path_of, stat
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (
+from playwright.async_api import expect
+
+from tests.helpers.browser import (
     TINY_GROUP,
     expect_column,
     expect_page_of,
@@ -14,7 +16,6 @@ from browser_helpers import (
     stat,
     wait_for_url_query,
 )
-from playwright.async_api import expect
 
 pytestmark = pytest.mark.browser
 

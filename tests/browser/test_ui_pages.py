@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (
+from playwright.async_api import Page, expect
+
+from tests.helpers.browser import (
     HOSTILE,
     HOSTILE_ENGLISH,
     TINY_GROUP,
@@ -13,7 +15,6 @@ from browser_helpers import (
     scroll_width,
     wait_for_query,
 )
-from playwright.async_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

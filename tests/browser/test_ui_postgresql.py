@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import expect_column, expect_position, path_of, stat, wait_for_query
 from playwright.async_api import expect
+
+from tests.helpers import seed_facts
+from tests.helpers.browser import expect_column, expect_position, path_of, stat, wait_for_query
 
 pytestmark = pytest.mark.browser
 
 
 async def test_pages_on_postgresql(contexts, pg_portal) -> None:
     page, _ = await contexts.page(pg_portal)
+    total = seed_facts().word_count
     await page.goto("/dashboard")
     await expect(page.get_by_role("heading", name="Welcome to Lang Portal")).to_be_visible()
-    await expect(page.locator("#card-progress")).to_contain_text("0 / 848 words studied")
+    await expect(page.locator("#card-progress")).to_contain_text(f"0 / {total} words studied")
 
     # The words table sorts, and search keeps the sort.
     await page.goto("/words")
@@ -49,5 +52,5 @@ async def test_pages_on_postgresql(contexts, pg_portal) -> None:
     await page.goto("/dashboard")
     await expect(page.locator("#card-last-session .correct")).to_contain_text("✓ 1")
     await expect(page.locator("#card-progress")).to_contain_text(
-        re.compile(r"1\s*/\s*848 words studied")
+        re.compile(rf"1\s*/\s*{total} words studied")
     )

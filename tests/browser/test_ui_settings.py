@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import TINY_GROUP, expect_position, stat
 from playwright.async_api import Page, expect
+
+from tests.helpers.browser import TINY_GROUP, expect_position, stat
 
 pytestmark = pytest.mark.browser
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (
+from playwright.async_api import expect
+
+from tests.helpers.browser import (
     column_texts,
     expect_column,
     expect_page_of,
     query_of,
     wait_for_query,
 )
-from playwright.async_api import expect
 
 pytestmark = pytest.mark.browser
 

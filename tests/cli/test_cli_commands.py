@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from helpers import (
+
+from tests.helpers import (
     all_items,
     api_client,
     assert_clear_failure,

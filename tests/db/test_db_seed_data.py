@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from helpers import (
+from tests.helpers import (
     all_items,
     counters_and_recount,
     get,

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from helpers import connect, utc
-
+from tests.helpers import connect, utc
 from webapp.services.rate_limit import check_and_count
 
 START = utc(2026, 12, 1, 9, 0, 0)

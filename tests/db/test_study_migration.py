@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import api_client, cli_on, connect, get
-
+from tests.helpers import api_client, cli_on, connect, get
 from webapp.migrations import discover
 
 BEFORE_ENGINE = "0005"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from helpers import api_client
+from tests.helpers import api_client
 
 TOKEN = "a-long-test-token"
 OTHER_TOKEN = "another-long-token"

@@ -27,14 +27,14 @@ PLAIN_PAGES = [
 ]
 
 
-async def csrf_token(client) -> str:  # type: ignore[no-untyped-def]
+async def csrf_token(client) -> str:
     html = await (await client.get("/settings")).get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "every page carries the session's CSRF token"
     return match.group(1)
 
 
-async def launch_flashcards(client, group_id: int = 3) -> str:  # type: ignore[no-untyped-def]
+async def launch_flashcards(client, group_id: int = 3) -> str:
     token = await csrf_token(client)
     response = await client.post(
         "/study_activities/1/launch", form={"group_id": str(group_id), "csrf_token": token}
@@ -43,14 +43,21 @@ async def launch_flashcards(client, group_id: int = 3) -> str:  # type: ignore[n
     return response.headers["Location"]
 
 
-async def test_root_goes_to_the_dashboard(client) -> None:  # type: ignore[no-untyped-def]
+def _card_word_id(html: str) -> str:
+    """The id of the word on the flashcard (its "Reveal" button's value)."""
+    found = re.search(r'name="reveal" value="(\d+)"', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+async def test_root_goes_to_the_dashboard(client) -> None:
     response = await client.get("/")
     assert response.status_code in (301, 302, 303)
     assert response.headers["Location"].endswith("/dashboard")
 
 
 @pytest.mark.parametrize("url", PLAIN_PAGES + [u for u, _, _ in PAGES_WITH_REGIONS])
-async def test_every_page_renders_in_full_with_navigation(client, url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_every_page_renders_in_full_with_navigation(client, url: str) -> None:
     response = await client.get(url)
     html = await response.get_data(as_text=True)
     assert response.status_code == 200
@@ -71,7 +78,7 @@ async def test_every_page_renders_in_full_with_navigation(client, url: str) -> N
 @pytest.mark.parametrize(("url", "region", "page_only"), PAGES_WITH_REGIONS)
 async def test_htmx_swap_gets_only_the_targeted_region(
     client, url: str, region: str, page_only: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = await client.get(url, headers={**PARTIAL, "HX-Target": f"div#{region}"})
     html = await response.get_data(as_text=True)
     assert response.status_code == 200
@@ -82,21 +89,21 @@ async def test_htmx_swap_gets_only_the_targeted_region(
     )
 
 
-async def test_history_restore_gets_the_full_page(client) -> None:  # type: ignore[no-untyped-def]
+async def test_history_restore_gets_the_full_page(client) -> None:
     headers = {**PARTIAL, "HX-History-Restore-Request": "true", "HX-Target": "div#words-table"}
     html = await (await client.get("/words?page=2", headers=headers)).get_data(as_text=True)
     assert html.startswith("<!doctype html>")
 
 
 @pytest.mark.parametrize("card", ["last_session", "progress", "stats"])
-async def test_dashboard_cards_have_routes_of_their_own(client, card: str) -> None:  # type: ignore[no-untyped-def]
+async def test_dashboard_cards_have_routes_of_their_own(client, card: str) -> None:
     response = await client.get(f"/dashboard/cards/{card}", headers=PARTIAL)
     html = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith("<section") and "<html" not in html
 
 
-async def test_fresh_install_dashboard_shows_a_first_step(client) -> None:  # type: ignore[no-untyped-def]
+async def test_fresh_install_dashboard_shows_a_first_step(client) -> None:
     html = await (await client.get("/dashboard")).get_data(as_text=True)
     assert "Welcome" in html and 'href="/study_activities"' in html
 
@@ -113,21 +120,21 @@ async def test_fresh_install_dashboard_shows_a_first_step(client) -> None:  # ty
         "/no-such-page",
     ],
 )
-async def test_unknown_ids_give_the_404_page_with_a_way_back(client, url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_ids_give_the_404_page_with_a_way_back(client, url: str) -> None:
     response = await client.get(url)
     html = await response.get_data(as_text=True)
     assert response.status_code == 404
     assert "<!doctype html>" in html and 'href="/dashboard"' in html
 
 
-async def test_bad_query_parameters_give_a_400_page_not_a_crash(client) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_query_parameters_give_a_400_page_not_a_crash(client) -> None:
     for url in ("/words?page=abc", "/words?sort=nope", "/groups?order=sideways"):
         response = await client.get(url)
         assert response.status_code == 400
         assert 'href="/dashboard"' in await response.get_data(as_text=True)
 
 
-async def test_words_search_finds_a_word_in_any_script(client) -> None:  # type: ignore[no-untyped-def]
+async def test_words_search_finds_a_word_in_any_script(client) -> None:
     for query in ("taberu", "たべる", "タベル", "to eat"):
         html = await (await client.get("/words", query_string={"q": query})).get_data(as_text=True)
         assert "食べる" in html, query
@@ -141,7 +148,7 @@ async def test_words_search_finds_a_word_in_any_script(client) -> None:  # type:
         ("/settings/reset_history", {"confirm": "reset me"}),
     ],
 )
-async def test_forms_without_the_csrf_token_are_refused(client, url: str, form: dict) -> None:  # type: ignore[no-untyped-def]
+async def test_forms_without_the_csrf_token_are_refused(client, url: str, form: dict) -> None:
     await client.get("/settings")  # a session exists, but the form lacks its token
     response = await client.post(url, form=form)
     assert response.status_code == 403
@@ -149,7 +156,7 @@ async def test_forms_without_the_csrf_token_are_refused(client, url: str, form: 
     assert sessions["pagination"]["total_items"] == 0
 
 
-async def test_csrf_token_also_accepted_as_htmx_header(client) -> None:  # type: ignore[no-untyped-def]
+async def test_csrf_token_also_accepted_as_htmx_header(client) -> None:
     token = await csrf_token(client)
     response = await client.post(
         "/study_activities/1/launch", form={"group_id": "3"}, headers={"X-CSRF-Token": token}
@@ -157,7 +164,7 @@ async def test_csrf_token_also_accepted_as_htmx_header(client) -> None:  # type:
     assert response.status_code == 303
 
 
-async def test_launch_without_a_group_re_renders_the_form_with_a_message(client) -> None:  # type: ignore[no-untyped-def]
+async def test_launch_without_a_group_re_renders_the_form_with_a_message(client) -> None:
     token = await csrf_token(client)
     for value in ("", "abc", "999999"):
         response = await client.post(
@@ -168,13 +175,13 @@ async def test_launch_without_a_group_re_renders_the_form_with_a_message(client)
         assert 'class="field-error"' in html and "<form" in html
 
 
-async def test_flashcards_answer_without_javascript_records_reviews(client) -> None:  # type: ignore[no-untyped-def]
+async def test_flashcards_answer_without_javascript_records_reviews(client) -> None:
     location = await launch_flashcards(client)
     token = await csrf_token(client)
     answered = []
     for correct in ("true", "false", "true"):
         html = await (await client.get(location)).get_data(as_text=True)
-        word_id = re.search(r'name="reveal" value="(\d+)"', html).group(1)
+        word_id = _card_word_id(html)
         revealed = await (await client.get(location, query_string={"reveal": word_id})).get_data(
             as_text=True
         )
@@ -194,11 +201,11 @@ async def test_flashcards_answer_without_javascript_records_reviews(client) -> N
     assert "4 / 11" in html
 
 
-async def test_flashcard_answer_by_htmx_swaps_in_the_next_card(client) -> None:  # type: ignore[no-untyped-def]
+async def test_flashcard_answer_by_htmx_swaps_in_the_next_card(client) -> None:
     location = await launch_flashcards(client)
     token = await csrf_token(client)
     html = await (await client.get(location)).get_data(as_text=True)
-    word_id = re.search(r'name="reveal" value="(\d+)"', html).group(1)
+    word_id = _card_word_id(html)
     response = await client.post(
         f"{location}/answer",
         form={"word_id": word_id, "correct": "true", "csrf_token": token},
@@ -209,14 +216,14 @@ async def test_flashcard_answer_by_htmx_swaps_in_the_next_card(client) -> None: 
     assert fragment.lstrip().startswith('<section id="flashcard"') and "2 / 10" in fragment
 
 
-async def test_a_finished_session_shows_the_summary_with_missed_words(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_finished_session_shows_the_summary_with_missed_words(client) -> None:
     location = await launch_flashcards(client, group_id=3)
     token = await csrf_token(client)
     missed = None
     shown = []
     for index in range(11):  # 10 new words, then the missed one again
         html = await (await client.get(location)).get_data(as_text=True)
-        word_id = re.search(r'name="reveal" value="(\d+)"', html).group(1)
+        word_id = _card_word_id(html)
         shown.append(word_id)
         if index == 0:
             missed = word_id
@@ -231,7 +238,7 @@ async def test_a_finished_session_shows_the_summary_with_missed_words(client) ->
     assert f'href="/words/{missed}"' in html
 
 
-async def test_theme_choice_is_rendered_by_the_server(client) -> None:  # type: ignore[no-untyped-def]
+async def test_theme_choice_is_rendered_by_the_server(client) -> None:
     token = await csrf_token(client)
     response = await client.post("/settings/theme", form={"theme": "dark", "csrf_token": token})
     assert response.status_code == 303
@@ -239,7 +246,7 @@ async def test_theme_choice_is_rendered_by_the_server(client) -> None:  # type: 
     assert 'data-theme="dark"' in html
 
 
-async def test_reset_history_needs_the_typed_confirmation(client) -> None:  # type: ignore[no-untyped-def]
+async def test_reset_history_needs_the_typed_confirmation(client) -> None:
     await launch_flashcards(client)
     token = await csrf_token(client)
     refused = await client.post(
@@ -260,7 +267,7 @@ async def test_reset_history_needs_the_typed_confirmation(client) -> None:  # ty
     assert "has been reset" in await (await client.get("/settings")).get_data(as_text=True)
 
 
-async def test_reset_from_another_machine_is_refused_without_a_token(client) -> None:  # type: ignore[no-untyped-def]
+async def test_reset_from_another_machine_is_refused_without_a_token(client) -> None:
     await launch_flashcards(client)
     token = await csrf_token(client)
     response = await client.post(
@@ -275,7 +282,7 @@ async def test_reset_from_another_machine_is_refused_without_a_token(client) -> 
     ] == 1
 
 
-async def test_hostile_text_is_escaped_on_every_page(client, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_hostile_text_is_escaped_on_every_page(client, conn) -> None:
     await conn.execute(
         "UPDATE words SET japanese = :t, english = :t, romaji = :t WHERE id = 1", {"t": HOSTILE}
     )

@@ -12,23 +12,19 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import free_port
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The interpreter running the tests and its uvicorn (the project's virtualenv).
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def procfile_web_command(port: int, workers: int) -> list[str]:
@@ -104,14 +100,15 @@ class Client:
 
 @dataclass
 class Server:
-    """`uvicorn` as the Procfile runs it, in its own process group."""
+    """`uvicorn` as the Procfile runs it (or `command(port)`), in its own process group."""
 
     database_url: str
     log_path: Path
     workers: int = 2
     env: dict[str, str] = field(default_factory=dict)
+    command: Callable[[int], list[str]] | None = None
     port: int = 0
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: float = 60) -> Server:
         self.port = free_port()
@@ -129,8 +126,9 @@ class Server:
             **self.env,
         }
         log = self.log_path.open("ab")
+        argv = (self.command or (lambda port: procfile_web_command(port, self.workers)))(self.port)
         self.process = subprocess.Popen(
-            procfile_web_command(self.port, self.workers),
+            argv,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
@@ -175,11 +173,16 @@ class Server:
         return [int(child) for child in children]
 
     def kill_hard(self) -> None:
-        """SIGKILL the workers and the supervisor: no shutdown code runs anywhere."""
+        """SIGKILL the workers and the supervisor at once: no shutdown code runs anywhere.
+
+        One signal to the whole process group (the server runs in a session of its
+        own), not one per pid read from /proc: killed one at a time, the supervisor
+        (which restarts dead workers) could still act between the signals, and a
+        process started after the list was read escaped the kill.
+        """
         assert self.process is not None
-        for pid in [*self.worker_pids(), self.process.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self, timeout: float = 60) -> int:

@@ -102,7 +102,7 @@ def _migrations_with_extra(folder: Path, extra: int) -> Path:
 
 
 @pytest.fixture
-def pending_migrations(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+def pending_migrations(monkeypatch, tmp_path):
     """Pretend the next release brings `extra` new migrations."""
     real = migrations.discover
 

@@ -15,6 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.core.result import Err
 
 from webapp import create_app
 
@@ -48,6 +49,9 @@ def test_no_input_breaks_the_api_or_its_description(backend: str, database_url: 
     failures: list[str] = []
     total = 0
     for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            failures.append(f"the description does not load: {result.err()}")
+            continue
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:

@@ -15,7 +15,7 @@ SECURITY_HEADERS = {
 }
 
 
-def assert_protected(response) -> None:  # type: ignore[no-untyped-def]
+def assert_protected(response) -> None:
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (name, dict(response.headers))
     csp = response.headers.get("Content-Security-Policy", "")

@@ -17,8 +17,8 @@ def described_operations(document: dict[str, Any]) -> set[tuple[str, str]]:
     return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
 
 
-def routed_operations(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    found = set()
+def routed_operations(app) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
     for rule in app.url_map.iter_rules():
         if not (rule.rule.startswith("/api/") or rule.rule == "/health"):
             continue

@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+from tests.helpers import free_port
 from webapp import create_app
 from webapp.db import sqlite_path
 
-from .server import PROJECT_ROOT, VENV_BIN, free_port, procfile_web_command
+from .server import PROJECT_ROOT, VENV_BIN, procfile_web_command
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ async def live_client(live_url: str) -> AsyncIterator:
         yield test_app.test_client()
 
 
-async def assert_unhealthy(client) -> None:  # type: ignore[no-untyped-def]
+async def assert_unhealthy(client) -> None:
     down = await client.get("/health")
     assert down.status_code == 503
     body = await down.get_json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import request
 
 from ..errors import InvalidInput, NotFound
@@ -9,16 +11,16 @@ from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions
 from ..services import study
-from ..web import ID, conn, json_body, require_int
+from ..web import ID, conn, json_body, require_id
 from . import api
 
 
-def _public(activity: dict) -> dict:
+def _public(activity: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in activity.items() if key != "builtin"}
 
 
 @api.get("/study_activities")
-async def list_activities() -> dict:
+async def list_activities() -> dict[str, Any]:
     page = parse_page_request(request.args)
     db = await conn()
     items = await activities.list_activities_page(db, limit=page.limit, offset=page.offset)
@@ -27,7 +29,7 @@ async def list_activities() -> dict:
 
 
 @api.get(f"/study_activities/<{ID}:activity_id>")
-async def show_activity(activity_id: int) -> dict:
+async def show_activity(activity_id: int) -> dict[str, Any]:
     activity = await activities.get_activity(await conn(), activity_id)
     if activity is None:
         raise NotFound(f"Study activity {activity_id} not found")
@@ -35,7 +37,7 @@ async def show_activity(activity_id: int) -> dict:
 
 
 @api.get(f"/study_activities/<{ID}:activity_id>/study_sessions")
-async def list_activity_sessions(activity_id: int) -> dict:
+async def list_activity_sessions(activity_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args)
     db = await conn()
     if await activities.get_activity(db, activity_id) is None:
@@ -50,10 +52,10 @@ async def list_activity_sessions(activity_id: int) -> dict:
 
 @api.post("/study_activities")
 @api.post("/study_sessions")
-async def launch_session() -> tuple[dict, int]:
+async def launch_session() -> tuple[dict[str, Any], int]:
     body = await json_body()
-    group_id = require_int(body, "group_id")
-    activity_id = require_int(body, "study_activity_id")
+    group_id = require_id(body, "group_id", "Group")
+    activity_id = require_id(body, "study_activity_id", "Study activity")
     mode = body.get("mode", "scheduled")
     if not isinstance(mode, str):
         raise InvalidInput("'mode' must be a string", field="mode")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..security import require_admin
 from ..services import resets
 from ..web import conn
@@ -9,14 +11,14 @@ from . import api
 
 
 @api.post("/reset_history")
-async def reset_history() -> dict:
+async def reset_history() -> dict[str, Any]:
     require_admin()
     await resets.reset_history(await conn())
     return {"success": True, "message": "Study history has been reset"}
 
 
 @api.post("/full_reset")
-async def full_reset() -> dict:
+async def full_reset() -> dict[str, Any]:
     require_admin()
     await resets.full_reset(await conn())
     return {"success": True, "message": "System has been fully reset"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import NotFound
 from ..learner import current_learner_id
 from ..services import dashboard, progress
@@ -10,7 +12,7 @@ from . import api
 
 
 @api.get("/dashboard/last_study_session")
-async def last_study_session() -> dict:
+async def last_study_session() -> dict[str, Any]:
     session = await dashboard.last_session(await conn(), learner_id=current_learner_id())
     if session is None:
         raise NotFound("No study sessions yet: launch a study activity to start one")
@@ -18,13 +20,13 @@ async def last_study_session() -> dict:
 
 
 @api.get("/dashboard/study_progress")
-async def study_progress() -> dict:
+async def study_progress() -> dict[str, Any]:
     return await dashboard.study_progress(await conn(), learner_id=current_learner_id())
 
 
 @api.get("/dashboard/quick_stats")
 @api.get("/dashboard/quick-stats")
-async def quick_stats() -> dict:
+async def quick_stats() -> dict[str, Any]:
     db = await conn()
     zone = await dashboard.resolve_timezone(
         db, timezone_arg(), settings().default_timezone, learner_id=current_learner_id()
@@ -33,7 +35,7 @@ async def quick_stats() -> dict:
 
 
 @api.get("/dashboard/due")
-async def due() -> dict:
+async def due() -> dict[str, Any]:
     """Due now, due today, known words and the 7-day forecast, in the learner's zone."""
     db = await conn()
     learner_id = current_learner_id()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import request
 
 from ..errors import NotFound
@@ -12,7 +14,7 @@ from ..web import ID, conn
 from . import api
 
 
-async def _existing_group(group_id: int) -> dict:
+async def _existing_group(group_id: int) -> dict[str, Any]:
     group = await groups.get_group(await conn(), group_id)
     if group is None:
         raise NotFound(f"Group {group_id} not found")
@@ -20,7 +22,7 @@ async def _existing_group(group_id: int) -> dict:
 
 
 @api.get("/groups")
-async def list_groups() -> dict:
+async def list_groups() -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=groups.GROUP_SORTS, default_sort="name")
     db = await conn()
     items = await groups.list_groups_page(
@@ -30,7 +32,7 @@ async def list_groups() -> dict:
 
 
 @api.get(f"/groups/<{ID}:group_id>")
-async def show_group(group_id: int) -> dict:
+async def show_group(group_id: int) -> dict[str, Any]:
     group = await _existing_group(group_id)
     return {
         "id": group["id"],
@@ -43,7 +45,7 @@ async def show_group(group_id: int) -> dict:
 
 
 @api.get(f"/groups/<{ID}:group_id>/words")
-async def list_group_words(group_id: int) -> dict:
+async def list_group_words(group_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
     await _existing_group(group_id)
     db = await conn()
@@ -61,7 +63,7 @@ async def list_group_words(group_id: int) -> dict:
 
 
 @api.get(f"/groups/<{ID}:group_id>/study_sessions")
-async def list_group_sessions(group_id: int) -> dict:
+async def list_group_sessions(group_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args)
     await _existing_group(group_id)
     db = await conn()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..openapi import openapi_document
 from . import api
 
 
 @api.get("/openapi.json")
-async def openapi_json() -> dict:
+async def openapi_json() -> dict[str, Any]:
     return openapi_document()

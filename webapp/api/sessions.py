@@ -11,7 +11,7 @@ from ..learner import current_learner_id
 from ..pagination import parse_page_request
 from ..queries import sessions, words
 from ..scheduling import RATINGS
-from ..services import dashboard, queue, reviews
+from ..services import queue, reviews
 from ..web import ID, conn, json_body, require_bool, settings
 from . import api
 
@@ -28,7 +28,7 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 
 @api.get("/study_sessions")
-async def list_sessions() -> dict:
+async def list_sessions() -> dict[str, Any]:
     page = parse_page_request(request.args)
     db = await conn()
     learner_id = current_learner_id()
@@ -40,12 +40,12 @@ async def list_sessions() -> dict:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
-async def show_session(session_id: int) -> dict:
+async def show_session(session_id: int) -> dict[str, Any]:
     return await _existing_session(session_id)
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/words")
-async def list_session_words(session_id: int) -> dict:
+async def list_session_words(session_id: int) -> dict[str, Any]:
     page = parse_page_request(request.args, sorts=words.SESSION_WORD_SORTS, default_sort="id")
     await _existing_session(session_id)
     db = await conn()
@@ -77,7 +77,7 @@ def _optional_rating(body: dict[str, Any]) -> int | None:
 
 
 @api.post(f"/study_sessions/<{ID}:session_id>/words/<{ID}:word_id>/review")
-async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
+async def review_word(session_id: int, word_id: int) -> tuple[dict[str, Any], int]:
     body = await json_body()
     correct = require_bool(body, "correct")
     result, created = await reviews.record_review(
@@ -94,21 +94,22 @@ async def review_word(session_id: int, word_id: int) -> tuple[dict, int]:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/next")
-async def next_word(session_id: int) -> dict | Response:
+async def next_word(session_id: int) -> dict[str, Any] | Response:
     session = await _existing_session(session_id)
     db = await conn()
-    learner_id = current_learner_id()
-    zone = await dashboard.resolve_timezone(
-        db, None, settings().default_timezone, learner_id=learner_id
+    card = await queue.next_card(
+        db,
+        learner_id=current_learner_id(),
+        session=session,
+        default_timezone=settings().default_timezone,
     )
-    card = await queue.next_card(db, learner_id=learner_id, session=session, zone=zone)
     if card is None:
         return Response(status=204)
     return card
 
 
 @api.post(f"/study_sessions/<{ID}:session_id>/undo")
-async def undo(session_id: int) -> dict:
+async def undo(session_id: int) -> dict[str, Any]:
     await _existing_session(session_id)
     return await reviews.undo_last_review(
         await conn(), learner_id=current_learner_id(), session_id=session_id

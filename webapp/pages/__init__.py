@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, redirect
+from quart import Blueprint, redirect
+from quart.typing import ResponseTypes
 
 from ..security import check_csrf
 
@@ -15,7 +16,7 @@ async def require_csrf_token() -> None:
 
 
 @pages.get("/")
-async def index() -> Response:
+async def index() -> ResponseTypes:
     return redirect("/dashboard")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Response, redirect, request
+from quart.typing import ResponseTypes
 
 from ..errors import NotFound
 from ..learner import current_learner_id, viewer_learner_id
@@ -87,7 +88,7 @@ async def launch_form(activity_id: int) -> Response:
 
 
 @pages.post(f"/study_activities/<{ID}:activity_id>/launch")
-async def launch(activity_id: int) -> Response:
+async def launch(activity_id: int) -> ResponseTypes:
     """Create the session, then go to it: flashcards for a built-in activity,
     the session page (with its "Open ↗" link) for an external one."""
     activity = await _existing_activity(activity_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quart import Response, make_response, render_template
+from quart import Response, current_app, render_template
 
 TITLES = {
     400: "Bad request",
@@ -26,4 +26,4 @@ async def render_error_page(status: int, message: str) -> Response:
             f"<!doctype html><title>Error {status}</title><p>Error {status}.</p>"
             "<p><a href='/dashboard'>Back to the dashboard</a></p>"
         )
-    return await make_response(html, status)
+    return current_app.response_class(html, status=status)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from quart import Response, request
 
 from ..errors import NotFound
@@ -50,6 +53,17 @@ def share_url(group_id: int) -> str:
     return path
 
 
+def is_loopback_url(url: str) -> bool:
+    """True for a link only this computer can open (localhost, 127.x.x.x, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @pages.get(f"/groups/<{ID}:group_id>")
 async def show_group(group_id: int) -> Response:
     db = await conn()
@@ -78,6 +92,7 @@ async def show_group(group_id: int) -> Response:
         filters=filters,
     )
     flashcards = await activities.get_first_activity_of_type(db, "flashcards")
+    link = share_url(group_id)
     return await render_page(
         "group.html",
         {"group-words": "_group_words.html", "group-sessions": "_group_sessions.html"},
@@ -93,6 +108,8 @@ async def show_group(group_id: int) -> Response:
         sessions_pagination=sessions_page.describe(
             await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
         ),
-        share_url=share_url(group_id),
+        share_url=link,
+        # a laptop's link: say it opens only here, and how hosting fixes that
+        share_local_only=settings().public_url is None and is_loopback_url(link),
         flashcards_activity_id=flashcards["id"] if flashcards else None,
     )

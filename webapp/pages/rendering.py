@@ -8,9 +8,9 @@ from typing import Any
 from quart import (
     Blueprint,
     Response,
+    current_app,
     g,
     get_flashed_messages,
-    make_response,
     render_template,
     request,
 )
@@ -53,8 +53,7 @@ async def render_page(
     if fragments and is_partial_request():
         chosen = fragments.get(hx_target_id(), next(iter(fragments.values())))
     html = await render_template(chosen, **context)
-    response = await make_response(html, status)
-    return add_vary(response, PARTIAL_VARY)
+    return add_vary(current_app.response_class(html, status=status), PARTIAL_VARY)
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

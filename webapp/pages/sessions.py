@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Response, flash, redirect, request
+from quart.typing import ResponseTypes
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id, external_launch_url
 from ..pagination import parse_page_request
 from ..queries import activities, sessions, words
-from ..services import dashboard, flashcards, reviews
+from ..services import flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
 from .rendering import PAGE_SIZE, render_page
@@ -51,13 +52,17 @@ async def show_session(session_id: int) -> Response:
     reviewed = await words.list_session_words_page(
         db, session_id, limit=page.limit, offset=page.offset
     )
+    external_url = external_launch_url(session, activity["launch_url"] if activity else None)
+    # Finished when the flashcards would show their end summary: nothing to continue.
+    finished = external_url is None and (await _flashcard_state(session))["summary"] is not None
     return await render_page(
         "study_session.html",
         {"session-words": "_words_table.html"},
         nav="sessions",
         breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
         session=session,
-        external_url=external_launch_url(session, activity["launch_url"] if activity else None),
+        external_url=external_url,
+        finished=finished,
         words=reviewed,
         page=page.describe(await words.count_session_words(db, session_id)),
         sort=None,
@@ -71,13 +76,18 @@ async def show_session(session_id: int) -> Response:
     )
 
 
-async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
-    db = await conn()
-    learner_id = current_learner_id()
-    zone = await dashboard.resolve_timezone(
-        db, None, settings().default_timezone, learner_id=learner_id
+async def _flashcard_state(session: dict[str, Any]) -> dict[str, Any]:
+    """What the flashcards show for this session (the session page reads it too)."""
+    return await flashcards.flashcard_state(
+        await conn(),
+        learner_id=current_learner_id(),
+        session=session,
+        default_timezone=settings().default_timezone,
     )
-    state = await flashcards.flashcard_state(db, learner_id=learner_id, session=session, zone=zone)
+
+
+async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response:
+    state = await _flashcard_state(session)
     return await render_page(
         "flashcards.html",
         {"flashcard": "_flashcard.html"},
@@ -101,7 +111,7 @@ async def flashcards_page(session_id: int) -> Response:
     )
 
 
-async def _show_next(session_id: int) -> Response:
+async def _show_next(session_id: int) -> ResponseTypes:
     """After an answer or an undo: the next card (htmx) or a redirect to it (no JS)."""
     if is_partial_request():
         return await _render_flashcard(await _existing_session(session_id), revealed=False)
@@ -109,7 +119,7 @@ async def _show_next(session_id: int) -> Response:
 
 
 @pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/answer")
-async def answer_flashcard(session_id: int) -> Response:
+async def answer_flashcard(session_id: int) -> ResponseTypes:
     """Record the answer (with the form's client_id, if any), then show the next card."""
     await _existing_session(session_id)
     form = await request.form
@@ -132,7 +142,7 @@ async def answer_flashcard(session_id: int) -> Response:
 
 
 @pages.post(f"/study_sessions/<{ID}:session_id>/flashcards/undo")
-async def undo_flashcard(session_id: int) -> Response:
+async def undo_flashcard(session_id: int) -> ResponseTypes:
     """Take back the session's last answer; its card comes up again."""
     await _existing_session(session_id)
     try:

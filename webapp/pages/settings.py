@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Response, flash, redirect, request
+from quart.typing import ResponseTypes
 
 from ..admin_auth import sign_in_allowed
 from ..errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
@@ -60,7 +61,7 @@ async def show_settings() -> Response:
 
 
 @pages.post("/settings/theme")
-async def save_theme() -> Response:
+async def save_theme() -> ResponseTypes:
     form = await request.form
     theme = form.get("theme", "")
     if theme not in THEMES:
@@ -96,7 +97,7 @@ async def save_study_settings() -> Response:
 
 
 @pages.post("/settings/sign_in")
-async def sign_in() -> Response:
+async def sign_in() -> ResponseTypes:
     form = await request.form
     if admin_mode() != "token":
         return await _settings_page(
@@ -122,7 +123,7 @@ async def sign_out() -> Response:
     return redirect("/settings", 303)
 
 
-async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
+async def _confirmed_reset(form_key: str, action: Any, done: str) -> ResponseTypes:
     form = await request.form
     typed = form.get("confirm", "")
     if typed.strip().lower() != CONFIRMATION:
@@ -142,14 +143,14 @@ async def _confirmed_reset(form_key: str, action: Any, done: str) -> Response:
 
 
 @pages.post("/settings/reset_history")
-async def reset_history() -> Response:
+async def reset_history() -> ResponseTypes:
     return await _confirmed_reset(
         "reset_history", resets.reset_history, "Study history has been reset."
     )
 
 
 @pages.post("/settings/full_reset")
-async def full_reset() -> Response:
+async def full_reset() -> ResponseTypes:
     return await _confirmed_reset(
         "full_reset", resets.full_reset, "The portal has been fully reset to its seed content."
     )

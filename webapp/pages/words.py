@@ -5,16 +5,15 @@ from __future__ import annotations
 from quart import Response, request
 
 from ..errors import NotFound
-from ..japanese import search_patterns
+from ..japanese import clean_query, search_patterns
 from ..learner import viewer_learner_id
 from ..pagination import parse_page_request
 from ..queries import words
+from ..queries.word_search import RELEVANCE
 from ..services import progress
 from ..web import ID, conn
 from . import pages
 from .rendering import PAGE_SIZE, render_page
-
-MAX_QUERY_LENGTH = 100
 
 
 @pages.get("/words")
@@ -22,15 +21,17 @@ async def list_words() -> Response:
     page = parse_page_request(
         request.args, per_page=PAGE_SIZE, sorts=words.WORD_SORTS, default_sort="id"
     )
-    q = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    q = clean_query(request.args.get("q", ""))
     search = search_patterns(q)
+    # A search the reader has not sorted lists the best matches first.
+    sort = page.sort if request.args.get("sort") or not search else RELEVANCE
     db = await conn()
     items = await words.list_words_page(
         db,
         learner_id=viewer_learner_id(),
         limit=page.limit,
         offset=page.offset,
-        sort=page.sort,
+        sort=sort,
         order=page.order,
         search=search,
     )

@@ -102,30 +102,6 @@ def snapshot_values(conn: Conn, row: dict[str, Any] | None) -> dict[str, Any]:
     return values
 
 
-async def list_cards_by_word(
-    conn: Conn, learner_id: int, word_ids: list[int]
-) -> dict[int, CardState]:
-    """The learner's cards of the given words (words never studied are absent)."""
-    if not word_ids:
-        return {}
-    values: dict[str, Any] = {"learner_id": learner_id}
-    names = []
-    for index, word_id in enumerate(word_ids):
-        values[f"w{index}"] = word_id
-        names.append(f":w{index}")
-    rows = await conn.fetch_all(
-        f"SELECT word_id, {CARD_COLUMNS} FROM learner_words WHERE learner_id = :learner_id"
-        f" AND state IS NOT NULL AND word_id IN ({', '.join(names)})",
-        values,
-    )
-    cards = {}
-    for row in rows:
-        card = card_from_row(row)
-        if card is not None:
-            cards[int(row["word_id"])] = card
-    return cards
-
-
 async def count_known_words(conn: Conn, learner_id: int) -> int:
     """Words the learner knows: stability of at least KNOWN_STABILITY_DAYS."""
     return int(

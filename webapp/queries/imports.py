@@ -92,7 +92,7 @@ async def copy_table_sqlite(conn: Conn, table: str, values: dict[str, Any]) -> i
     return int(await conn.execute(SQLITE_COPY_STATEMENTS[table], values) or 0)
 
 
-async def copy_records_postgres(conn: Conn, table: str, records: Iterable[tuple]) -> None:
+async def copy_records_postgres(conn: Conn, table: str, records: Iterable[tuple[Any, ...]]) -> None:
     await conn.driver_connection.copy_records_to_table(
         table, records=list(records), columns=list(POSTGRES_COLUMNS[table])
     )

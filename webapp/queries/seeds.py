@@ -14,14 +14,26 @@ async def list_activity_seed_keys(conn: Conn) -> set[str]:
     return {row["seed_key"] for row in rows}
 
 
-async def map_group_seed_keys(conn: Conn) -> dict[str, int]:
-    rows = await conn.fetch_all("SELECT seed_key, id FROM groups WHERE seed_key IS NOT NULL")
-    return {row["seed_key"]: int(row["id"]) for row in rows}
+async def map_seeded_groups(conn: Conn) -> dict[str, dict[str, Any]]:
+    """Seed key -> {id, name} of every seeded group."""
+    rows = await conn.fetch_all("SELECT seed_key, id, name FROM groups WHERE seed_key IS NOT NULL")
+    return {row["seed_key"]: {"id": int(row["id"]), "name": row["name"]} for row in rows}
 
 
-async def map_word_seed_keys(conn: Conn) -> dict[str, int]:
-    rows = await conn.fetch_all("SELECT seed_key, id FROM words WHERE seed_key IS NOT NULL")
-    return {row["seed_key"]: int(row["id"]) for row in rows}
+async def map_seeded_words(conn: Conn) -> dict[str, dict[str, Any]]:
+    """Seed key -> {id, kana, english, parts} of every seeded word (parts parsed)."""
+    rows = await conn.fetch_all(
+        "SELECT seed_key, id, kana, english, parts FROM words WHERE seed_key IS NOT NULL"
+    )
+    return {
+        row["seed_key"]: {
+            "id": int(row["id"]),
+            "kana": row["kana"],
+            "english": row["english"],
+            "parts": json.loads(row["parts"] or "[]"),
+        }
+        for row in rows
+    }
 
 
 async def list_group_links(conn: Conn) -> set[tuple[int, int]]:
@@ -82,5 +94,39 @@ async def insert_word(
 async def link_word_to_group(conn: Conn, *, word_id: int, group_id: int) -> None:
     await conn.execute(
         "INSERT INTO words_groups (word_id, group_id) VALUES (:word_id, :group_id)",
+        {"word_id": word_id, "group_id": group_id},
+    )
+
+
+async def update_word_text(
+    conn: Conn, *, word_id: int, kana: str, english: str, parts: Any
+) -> None:
+    """Correct a seeded word in place: its id, and so its history, stay."""
+    await conn.execute(
+        "UPDATE words SET kana = :kana, english = :english, parts = :parts WHERE id = :id",
+        {
+            "id": word_id,
+            "kana": kana,
+            "english": english,
+            "parts": json.dumps(parts or [], ensure_ascii=False),
+        },
+    )
+
+
+async def group_name_taken(conn: Conn, name: str) -> bool:
+    return (
+        await conn.fetch_val("SELECT 1 FROM groups WHERE name = :name", {"name": name}) is not None
+    )
+
+
+async def rename_group(conn: Conn, *, group_id: int, name: str) -> None:
+    await conn.execute(
+        "UPDATE groups SET name = :name WHERE id = :id", {"id": group_id, "name": name}
+    )
+
+
+async def unlink_word_from_group(conn: Conn, *, word_id: int, group_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM words_groups WHERE word_id = :word_id AND group_id = :group_id",
         {"word_id": word_id, "group_id": group_id},
     )

@@ -91,6 +91,12 @@ async def insert_session(
     )
 
 
+# The most spans one statement may ask about: each is one term of a compound SELECT,
+# and SQLite refuses more than 500 terms (SQLITE_MAX_COMPOUND_SELECT, "too many terms
+# in compound SELECT").
+MAX_SPANS_PER_PROBE = 360
+
+
 async def find_days_with_sessions(
     conn: Conn, learner_id: int, days: list[tuple[datetime, datetime]]
 ) -> set[int]:
@@ -100,6 +106,8 @@ async def find_days_with_sessions(
     the cost follows the number of days asked about, not the size of the history.
     Only parameter names are generated here; every value is bound.
     """
+    if not 0 < len(days) <= MAX_SPANS_PER_PROBE:
+        raise ValueError(f"ask about 1 to {MAX_SPANS_PER_PROBE} days, not {len(days)}")
     values: dict[str, Any] = {"learner_id": learner_id}
     probes = []
     for index, (start, end) in enumerate(days):

@@ -35,7 +35,10 @@ async def add_to_learner_stats(conn: Conn, learner_id: int, **deltas: int) -> No
 
 
 async def get_learner_timezone(conn: Conn, learner_id: int) -> str | None:
-    return await conn.fetch_val("SELECT timezone FROM learners WHERE id = :id", {"id": learner_id})
+    zone: str | None = await conn.fetch_val(
+        "SELECT timezone FROM learners WHERE id = :id", {"id": learner_id}
+    )
+    return zone
 
 
 async def count_words_total(conn: Conn) -> int:

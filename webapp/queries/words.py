@@ -6,6 +6,7 @@ from typing import Any
 
 from ..db import Conn
 from .common import LEARNER_JOIN, WORD_COLUMNS, WORD_TEXT_COLUMNS, order_by, word_item
+from .word_search import RELEVANCE, search_filter, search_rank
 
 WORD_SORTS = {
     "id": "words.id",
@@ -24,21 +25,6 @@ SESSION_WORD_SORTS = {
     "correct_count": "s.correct_count",
     "wrong_count": "s.wrong_count",
 }
-
-
-def _search_clause(conn: Conn, search: dict[str, str] | None) -> str:
-    """Match any script: the text as typed, its hiragana reading, its romaji.
-
-    `search` holds the LIKE patterns made by `webapp.japanese.search_patterns`.
-    SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
-    """
-    if not search:
-        return ""
-    like = "LIKE" if conn.is_sqlite else "ILIKE"
-    return (
-        f" AND (words.japanese {like} :s_text ESCAPE '!' OR words.english {like} :s_text ESCAPE '!'"
-        f" OR words.kana {like} :s_kana ESCAPE '!' OR words.romaji {like} :s_romaji ESCAPE '!')"
-    )
 
 
 async def list_words_page(
@@ -60,16 +46,25 @@ async def list_words_page(
     if group_id is not None:
         join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id " + join
         values["group_id"] = group_id
+    filtering = ""
     if search:
         values.update(search)
-    ordering = order_by(WORD_SORTS, sort, order, "words")
+        filtering = search_filter(conn)
+    if search and sort == RELEVANCE:
+        # best matches first (word_search), ties by id
+        rank = f", {search_rank(conn)} AS search_rank"
+        inner_ordering = "ORDER BY search_rank, words.id"
+        ordering = "ORDER BY page.search_rank, words.id"
+    else:
+        rank = ""
+        inner_ordering = ordering = order_by(WORD_SORTS, sort, order, "words")
     # Late row lookup: the page's ids come from a narrow index (OFFSET skips index
     # entries, not whole rows), then only those rows are read, so a deep page
     # costs about what the first one does.
     sql = (
         f"SELECT {WORD_COLUMNS} FROM words {LEARNER_JOIN} JOIN ("
-        f" SELECT words.id FROM words {join} {where}{_search_clause(conn, search)}"
-        f" {ordering} LIMIT :limit OFFSET :offset"
+        f" SELECT words.id{rank} FROM words {join} {where}{filtering}"
+        f" {inner_ordering} LIMIT :limit OFFSET :offset"
         f") page ON page.id = words.id {ordering}"
     )
     return [word_item(row) for row in await conn.fetch_all(sql, values)]
@@ -92,7 +87,8 @@ async def count_words(
     if group_id is not None:
         join = "JOIN words_groups wg ON wg.word_id = words.id AND wg.group_id = :group_id"
         values["group_id"] = group_id
-    sql = f"SELECT COUNT(*) FROM words {join} WHERE 1 = 1{_search_clause(conn, search)}"
+    filtering = search_filter(conn) if search else ""
+    sql = f"SELECT COUNT(*) FROM words {join} WHERE 1 = 1{filtering}"
     return int(await conn.fetch_val(sql, values))
 
 

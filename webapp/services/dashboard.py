@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from ..db import Conn, utc_now
 from ..queries import cards, sessions, stats
 
-# Days the streak probes at first; doubled while the streak fills them, so the work
-# follows the streak's length, never the size of the whole history.
+# Days the streak probes at first; doubled while the streak fills them (up to what one
+# statement may ask about), so the work follows the streak's length, never the size of
+# the whole history, and each statement stays within the database's limits.
 STREAK_WINDOW_DAYS = 45
 
 
@@ -82,7 +83,7 @@ async def study_streak_days(conn: Conn, zone: ZoneInfo, learner_id: int, now: da
             else:
                 return streak
         checked += window
-        window *= 2
+        window = min(window * 2, sessions.MAX_SPANS_PER_PROBE)
 
 
 def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..db import Conn
 from ..queries import flashcards
@@ -13,12 +12,14 @@ from . import queue
 
 
 async def flashcard_state(
-    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+    conn: Conn, *, learner_id: int, session: dict[str, Any], default_timezone: str
 ) -> dict[str, Any]:
     """`card` (word item or None), `reason`, `position`, `total`, `progress_pct`,
     `can_undo`, `summary` once done, and `outlook` (next due time, study-ahead and
     missed-most counts) whenever there is no card to show."""
-    entry = await queue.next_card(conn, learner_id=learner_id, session=session, zone=zone)
+    entry = await queue.next_card(
+        conn, learner_id=learner_id, session=session, default_timezone=default_timezone
+    )
     counts = await queue_queries.count_queue(conn, session["id"])
     total, answered = counts["total"], counts["answered"]
     summary = outlook = None

@@ -183,7 +183,7 @@ async def _copy_sqlite(conn: Conn, now: Any, progress: Progress) -> None:
         _report_table(progress, table, await imports.count_rows(conn, table), started)
 
 
-def _source_rows(path: Path, table: str) -> Iterator[list[tuple]]:
+def _source_rows(path: Path, table: str) -> Iterator[list[tuple[Any, ...]]]:
     columns = {
         "words": "id, japanese, romaji, english, parts",
         "groups": "id, name",
@@ -228,12 +228,12 @@ async def _copy_postgres(conn: Conn, path: Path, now: Any, progress: Progress) -
 
 def _postgres_records(
     table: str,
-    chunk: list[tuple],
+    chunk: list[tuple[Any, ...]],
     known: dict[str, set[int]],
     ts: Callable[[Any], Any],
     now: Any,
     fallback_activity: int,
-) -> Iterator[tuple]:
+) -> Iterator[tuple[Any, ...]]:
     for row in chunk:
         if table == "words":
             id_, japanese, romaji, english, parts = row

@@ -27,15 +27,17 @@ from .dashboard import local_day_bounds, local_today
 
 
 async def next_card(
-    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+    conn: Conn, *, learner_id: int, session: dict[str, Any], default_timezone: str
 ) -> dict[str, Any] | None:
-    """`{"word", "position", "total", "reason"}` of the session's next card, None when done.
-
-    Builds the queue on the first call (the session must be `learner_id`'s).
-    """
+    """`{"word", "position", "total", "reason", "repeat"}` of the session's next card,
+    None when done.  One statement once the queue exists; the first call builds it
+    (the session must be `learner_id`'s; `default_timezone` applies when the learner
+    has set none)."""
     entry = await queue.get_next_entry(conn, session["id"], learner_id)
     if entry is None and (await queue.count_queue(conn, session["id"]))["total"] == 0:
-        await build_queue(conn, learner_id=learner_id, session=session, zone=zone)
+        await build_queue(
+            conn, learner_id=learner_id, session=session, default_timezone=default_timezone
+        )
         entry = await queue.get_next_entry(conn, session["id"], learner_id)
     if entry is None:
         return None
@@ -49,7 +51,7 @@ async def next_card(
 
 
 async def build_queue(
-    conn: Conn, *, learner_id: int, session: dict[str, Any], zone: ZoneInfo
+    conn: Conn, *, learner_id: int, session: dict[str, Any], default_timezone: str
 ) -> int:
     """Fix the session's queue (once; a second caller finds it built); its length."""
     async with conn.transaction():
@@ -59,6 +61,7 @@ async def build_queue(
             return existing["total"]
         now = utc_now()
         settings = await stats.get_study_settings(conn, learner_id)
+        zone = ZoneInfo(settings["timezone"] or default_timezone)
         length = settings["session_length"]
         where = {"learner_id": learner_id, "group_id": session["group_id"]}
         entries: list[tuple[int, str]]

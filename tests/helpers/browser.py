@@ -1,4 +1,4 @@
-"""Small helpers the browser tests share (reading the address bar, tables, cards)."""
+"""What the browser tests share: reading the address bar, tables and cards."""
 
 from __future__ import annotations
 

@@ -1,0 +1,85 @@
+"""What webapp/db.py relies on in its drivers, and "rows changed" on both databases.
+
+db.py uses a few private parts of `databases` and `aiosqlite` (each in one named
+function, saying why): these tests exercise exactly those parts, so an upgrade that
+renames or changes them fails here, by name, instead of somewhere in a request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from tests.helpers import insert_session
+from webapp import db as portal_db
+from webapp.db import Conn, Database
+
+
+async def test_rows_changed_means_the_same_on_both_databases(conn: Conn) -> None:
+    assert await conn.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, n INTEGER)") == 0
+    assert await conn.execute("INSERT INTO scratch (id, n) VALUES (1, 1), (2, 2), (3, 3)") == 3
+    assert await conn.execute("INSERT INTO scratch (id, n) SELECT id + 10, n FROM scratch") == 3
+    assert await conn.execute("UPDATE scratch SET n = n + 1 WHERE n >= 2") == 4
+    assert await conn.execute("UPDATE scratch SET n = 0 WHERE id = :id", {"id": 99}) == 0
+    assert await conn.execute("DELETE FROM scratch WHERE id > :id", {"id": 10}) == 3
+    assert await conn.execute("SELECT n FROM scratch") == 0  # reads change nothing
+    assert await conn.fetch_val("SELECT COUNT(*) FROM scratch") == 3
+
+
+async def test_rows_changed_leaves_out_what_triggers_changed(conn: Conn) -> None:
+    """Recording a review also updates counters (a trigger): one row changed, not more."""
+    word = await conn.fetch_val("SELECT MIN(word_id) FROM words_groups")
+    group = await conn.fetch_val(
+        "SELECT group_id FROM words_groups WHERE word_id = :w", {"w": word}
+    )
+    activity = await conn.fetch_val("SELECT MIN(id) FROM study_activities")
+    session = await insert_session(conn, group, activity, datetime(2026, 1, 5, 9, tzinfo=UTC))
+    changed = await conn.execute(
+        "INSERT INTO words_review_items (word_id, study_session_id, correct, created_at)"
+        " VALUES (:word, :session, :correct, :at)",
+        {
+            "word": word,
+            "session": session,
+            "correct": True,
+            "at": conn.timestamp(datetime(2026, 1, 5, 9, 1, tzinfo=UTC)),
+        },
+    )
+    assert changed == 1
+
+
+async def test_each_acquired_connection_is_its_own_even_in_one_task(database_url: str) -> None:
+    """`databases` keys its public connection() by task; the pool needs one per request."""
+    database = Database(database_url)
+    await database.connect()
+    try:
+        first, second = await database.acquire(), await database.acquire()
+        try:
+            assert first.driver_connection is not second.driver_connection
+            async with first.transaction():
+                await first.execute("CREATE TABLE only_in_first (x INTEGER)")
+                assert await second.fetch_val("SELECT 1") == 1
+            assert await second.fetch_val("SELECT COUNT(*) FROM only_in_first") == 0
+        finally:
+            await database.release(first, reusable=False)
+            await database.release(second, reusable=False)
+    finally:
+        await database.disconnect()
+
+
+async def test_sqlite_work_runs_on_aiosqlites_thread_with_its_connection(tmp_path: Path) -> None:
+    """The one-job hop db.py uses for every SQLite statement (private in aiosqlite)."""
+    async with aiosqlite.connect(tmp_path / "probe.db") as driver:
+        await driver.execute("CREATE TEMP TABLE probe (x INTEGER)")  # this connection only
+        await driver.execute("INSERT INTO probe VALUES (7)")
+
+        def work(connection: sqlite3.Connection) -> tuple[int, int]:
+            row = connection.execute("SELECT x FROM temp.probe").fetchone()
+            return threading.get_ident(), row[0]
+
+        thread, value = await portal_db._on_sqlite_thread(driver, work)
+    assert value == 7
+    assert thread != threading.get_ident(), "the work ran on the event loop's thread"
