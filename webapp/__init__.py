@@ -20,6 +20,12 @@ from .compression import install_compression
 from .config import ConfigError, load_settings
 from .db import Database, DatabaseUnavailable
 from .errors import PortalError
+from .faults import (
+    as_bad_text,
+    as_service_unavailable,
+    install_repeat_filter,
+    refuse_unstorable_input,
+)
 from .headers import ProxyAwareSessionInterface, add_security_headers
 from .hosting import warn_about_hosting
 from .observability import exit_on_bad_settings, init_observability
@@ -39,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
         raise
     app = Quart(__name__)
     init_observability(app)
+    install_repeat_filter(log)
     warn_about_hosting(settings)
     app.config.update(
         SETTINGS=settings,
@@ -70,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     # before anything takes a database connection, then the Bearer verdict.
     app.before_request(check_host)
     app.before_request(read_body_first)
+    app.before_request(refuse_unstorable_input)
     app.before_request(verify_bearer)
     app.teardown_request(release_request_connection)
     _register_blueprints(app)
@@ -135,6 +143,13 @@ def _register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def unexpected(error: Exception) -> Response:
+        bad_text = as_bad_text(error)
+        if bad_text is not None:
+            return await respond(bad_text.status, error_body(bad_text))
+        unavailable = as_service_unavailable(error)
+        if unavailable is not None:
+            log.error("cannot write to the database: %s", unavailable.message)
+            return await respond(unavailable.status, error_body(unavailable))
         # Logged with its traceback for the operator; the client gets no details.
         log.exception("unhandled error on %s %s", request.method, request.path)
         return await respond(500, {"error": "Internal server error"})

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .db import make_private_dir, redact_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'lang_portal.db'}"
@@ -70,7 +72,7 @@ def _parse_database_url(raw: str) -> str:
     if not (url.startswith("sqlite:///") or url.startswith("postgresql://")):
         raise ConfigError(
             "DATABASE_URL must start with sqlite:/// (a file) or postgresql:// "
-            f"(a server), got {raw!r}"
+            f"(a server), got {redact_url(raw)!r}"
         )
     if url.startswith("sqlite:///") and url.rstrip("/").endswith(":memory:"):
         raise ConfigError(
@@ -165,12 +167,6 @@ def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     return key
 
 
-def make_private_dir(directory: Path) -> None:
-    """Create `directory` (and missing parents) readable by the portal's user only."""
-    if not directory.exists():
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
 def _parse_addresses(raw: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in raw.split(",") if a.strip()) or ("127.0.0.1", "::1")
 
@@ -183,7 +179,10 @@ def load_settings(
     values: dict[str, Any] = {k.upper(): v for k, v in env.items()}
     values.update({k.upper(): v for k, v in (overrides or {}).items()})
 
-    database_url = _parse_database_url(str(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL))
+    instance_dir = Path(str(values.get("INSTANCE_DIR") or INSTANCE_DIR))
+    database_url = _parse_database_url(
+        str(values.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'lang_portal.db'}")
+    )
     port = _parse_port(str(values.get("PORT") or "8000"))
     timezone = _parse_timezone(str(values.get("DEFAULT_TIMEZONE") or "UTC"))
     origins = _parse_origins(str(values.get("ALLOWED_ORIGINS") or ""))
@@ -194,7 +193,7 @@ def load_settings(
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_URL must start with http:// or https://, got {public_url!r}")
     secret_key_from_env = bool(values.get("SECRET_KEY"))
-    secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key()
+    secret_key = str(values.get("SECRET_KEY") or "") or load_secret_key(instance_dir)
     return Settings(
         database_url=database_url,
         host=str(values.get("HOST") or "127.0.0.1"),

@@ -10,7 +10,9 @@ out.  Write transactions here therefore start with BEGIN IMMEDIATE on SQLite.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import os
 import re
 import sqlite3
 import time
@@ -344,7 +346,7 @@ class Database:
     async def connect(self) -> None:
         try:
             if self.is_sqlite:
-                sqlite_path(self.url).parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(sqlite_path(self.url))
             await self._db.connect()
             async with self.connection() as conn:
                 await conn.fetch_val("SELECT 1")
@@ -394,7 +396,23 @@ async def _close(conn: Conn) -> None:
     await conn._raw.__aexit__(None, None, None)
 
 
-_PASSWORD_IN_URL = re.compile(r"//([^:/@]+):[^@]*@")
+def make_private_dir(directory: Path) -> None:
+    """Create `directory` (and missing parents), readable by the portal's user only."""
+    if not directory.exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by the portal's user only, unless it exists.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    make_private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+_PASSWORD_IN_URL = re.compile(r"//([^:/@]*):[^@/]*@")
 
 
 def redact_url(url: str) -> str:

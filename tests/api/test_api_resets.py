@@ -128,7 +128,7 @@ async def test_full_reset_starts_ids_from_one_again(client):
 # --- the admin rule -----------------------------------------------------------------
 
 
-async def _refused(client, path: str, status: int = 403, **kwargs: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def _refused(client, path: str, status: int = 403, **kwargs: Any) -> dict[str, Any]:
     response = await client.post(path, **kwargs)
     body = await body_of(response)
     assert response.status_code == status, (path, kwargs, response.status_code, body)

@@ -178,3 +178,32 @@ async def test_import_rejects_unusable_sources(database_url, tmp_path):
 
     async with api_client(database_url) as client:
         assert await total_items(client, "/api/words") == seed_facts().word_count
+
+
+async def test_imported_activity_links_that_are_not_web_links_are_shown_as_text(
+    empty_database_url, tmp_path
+):
+    source = tmp_path / "words.db"
+    build_prototype_db(source, words=20, groups=2, sessions=4, reviews=20, streak=1)
+    with sqlite3.connect(source) as db:
+        db.execute(
+            "UPDATE study_activities SET launch_url = 'javascript:alert(document.cookie)',"
+            " thumbnail_url = 'data:image/svg+xml,<svg onload=alert(1)>' WHERE id = 1"
+        )
+        db.execute("UPDATE study_activities SET thumbnail_url = '/static/favicon.svg' WHERE id = 2")
+    await migrate_in_process(empty_database_url)
+    assert cli_on(empty_database_url, "import-seed-db", str(source)).code == 0
+
+    async with api_client(empty_database_url) as client:
+        hostile = await get(client, "/api/study_activities/1")
+        assert hostile["launch_url"] is None and hostile["thumbnail_url"] is None
+        fine = await get(client, "/api/study_activities/2")
+        assert fine["launch_url"] == "http://localhost:8081/l"
+        assert fine["thumbnail_url"] == "/static/favicon.svg"
+        sessions = (await get(client, "/api/study_sessions"))["items"]
+        session_id = next(s["id"] for s in sessions if s["study_activity_id"] == 1)
+        for path in ("/study_activities", "/study_activities/1", f"/study_sessions/{session_id}"):
+            html = await (await client.get(path)).get_data(as_text=True)
+            assert 'src="data:' not in html and 'href="javascript:' not in html, path
+        page = await (await client.get("/study_activities/1")).get_data(as_text=True)
+        assert "<code>javascript:alert(document.cookie)</code>" in page

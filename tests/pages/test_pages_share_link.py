@@ -37,10 +37,22 @@ async def test_a_loopback_link_says_it_works_only_here(client, host: str | None)
     assert "PUBLIC_URL" in hint[:600]
 
 
-async def test_a_public_host_gets_no_hint(client) -> None:
-    html = await _group_page(client, "portal.example.org")
-    assert _share_link(html) == "http://portal.example.org/groups/3"
-    assert HINT not in html
+async def test_a_local_portal_does_not_answer_for_another_host(client) -> None:
+    """Local mode answers loopback names only (a DNS-rebinding page names its own)."""
+    response = await client.get("/groups/3", headers={"Host": "portal.example.org"})
+    assert response.status_code == 400
+
+
+async def test_a_hosted_portal_without_public_url_never_builds_the_link_from_the_host(
+    database_url,
+) -> None:
+    async with api_client(database_url, LOCAL_MODE=False) as client:
+        html = await _group_page(client, "evil.example")
+    match = re.search(r'<input id="share-url" type="text" value="([^"]+)"', html)
+    assert match and match.group(1) == "/groups/3"
+    assert "evil.example" not in html
+    hint = html[html.index(HINT) :]
+    assert "PUBLIC_URL" in hint[:400]
 
 
 async def test_public_url_set_builds_the_link_and_drops_the_hint(database_url) -> None:

@@ -172,7 +172,8 @@ async def test_sigterm_lets_an_in_flight_request_finish(database_url, conn, star
     assert status_line == "HTTP/1.1 201 Created", reply
     answer = json.loads(rest.partition("\r\n\r\n")[2])
     assert answer["success"] is True
-    assert "connection: close" in rest.lower()
+    # The connection is closed after the answer: the read above ran to end of stream
+    # (h11 closes it instead of sending "Connection: close" as httptools does).
     assert exit_code == 0
     stored = await stored_reviews(conn)
     assert stored[answer["id"]] == (session_id, 2, True)

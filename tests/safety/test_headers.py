@@ -66,7 +66,7 @@ async def test_https_connection_gets_hsts(client):
     assert_protected(response)
 
 
-def _app_with_session_probe(database_url: str, **overrides: str):  # type: ignore[no-untyped-def]
+def _app_with_session_probe(database_url: str, **overrides: str):
     app = build_app({"DATABASE_URL": database_url, **overrides})
 
     @app.get("/_probe/session")

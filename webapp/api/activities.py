@@ -16,7 +16,9 @@ from . import api
 
 
 def _public(activity: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in activity.items() if key != "builtin"}
+    return {
+        key: value for key, value in activity.items() if key not in ("builtin", "unsafe_launch_url")
+    }
 
 
 @api.get("/study_activities")

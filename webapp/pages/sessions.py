@@ -62,6 +62,7 @@ async def show_session(session_id: int) -> Response:
         breadcrumbs=[("Sessions", "/study_sessions"), (f"Session #{session_id}", None)],
         session=session,
         external_url=external_url,
+        unsafe_launch_url=activity["unsafe_launch_url"] if activity else None,
         finished=finished,
         words=reviewed,
         page=page.describe(await words.count_session_words(db, session_id)),

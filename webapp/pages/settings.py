@@ -117,7 +117,7 @@ async def sign_in() -> ResponseTypes:
 
 
 @pages.post("/settings/sign_out")
-async def sign_out() -> Response:
+async def sign_out() -> ResponseTypes:
     end_admin_session()
     await flash("Signed out.", "success")
     return redirect("/settings", 303)

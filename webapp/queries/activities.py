@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db import Conn
+from ..links import safe_link
 
 # Activity types the portal implements itself; any other type is an external app.
 BUILTIN_ACTIVITY_TYPES = frozenset({"flashcards"})
@@ -13,15 +14,19 @@ _COLUMNS = "id, name, description, thumbnail_url, activity_type, launch_url"
 
 def activity_item(row: dict[str, Any]) -> dict[str, Any]:
     builtin = row["activity_type"] in BUILTIN_ACTIVITY_TYPES
+    launch_url = safe_link(row["launch_url"])
     return {
         "id": row["id"],
         "name": row["name"],
         "description": row["description"] or "",
-        "thumbnail_url": row["thumbnail_url"],
+        # only http(s) and same-origin addresses become links (webapp.links)
+        "thumbnail_url": safe_link(row["thumbnail_url"]),
         "activity_type": row["activity_type"],
         # a built-in activity is launched through the portal's own launch page
-        "launch_url": f"/study_activities/{row['id']}/launch" if builtin else row["launch_url"],
+        "launch_url": f"/study_activities/{row['id']}/launch" if builtin else launch_url,
         "builtin": builtin,
+        # a stored address that may not be a link, shown as text instead
+        "unsafe_launch_url": None if builtin or launch_url else row["launch_url"],
     }
 
 
