@@ -21,7 +21,15 @@ from tests.helpers.api import (
     review,
     total_items,
 )
-from tests.helpers.apps import TEST_CONFIG, api_client, build_app, connect, migrate_in_process
+from tests.helpers.apps import (
+    LOOPBACK_CLIENT,
+    TEST_CONFIG,
+    LoopbackTestClient,
+    api_client,
+    build_app,
+    connect,
+    migrate_in_process,
+)
 from tests.helpers.cli import CliRun, assert_clear_failure, cli_on, free_port, run_cli, run_cli_ok
 from tests.helpers.prototype import build_prototype_db, prototype_time_as_api
 from tests.helpers.rows import counters_and_recount, insert_session, insert_sessions, utc
@@ -41,6 +49,7 @@ from tests.helpers.shapes import (
 __all__ = [
     "ACTIVITY_FIELDS",
     "ISO_Z",
+    "LOOPBACK_CLIENT",
     "PAGE_SIZE",
     "ROOT",
     "SEEDS",
@@ -48,6 +57,7 @@ __all__ = [
     "TEST_CONFIG",
     "WORD_ITEM_FIELDS",
     "CliRun",
+    "LoopbackTestClient",
     "SeedFacts",
     "all_items",
     "api_client",
