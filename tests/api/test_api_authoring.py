@@ -24,28 +24,28 @@ TOKEN = "a-long-authoring-token"
 REMOTE = {"client": ("203.0.113.9", 5000)}
 
 
-async def send(client, method: str, path: str, body: Any = None, status: int = 200, **kw):  # type: ignore[no-untyped-def]
+async def send(client, method: str, path: str, body: Any = None, status: int = 200, **kw):
     response = await client.open(path, method=method, json=body, **kw)
     data = await body_of(response)
     assert response.status_code == status, (method, path, response.status_code, data)
     return data
 
 
-async def new_group(client, name: str = "Week 3: food") -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def new_group(client, name: str = "Week 3: food") -> dict[str, Any]:
     return await send(client, "POST", "/api/groups", {"name": name}, status=201)
 
 
-async def new_word(client, status: int = 201, **fields: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def new_word(client, status: int = 201, **fields: Any) -> dict[str, Any]:
     body = {"japanese": "狐", "kana": "きつね", "english": "fox", **fields}
     return await send(client, "POST", "/api/words", body, status=status)
 
 
-async def assert_counters_true(conn) -> None:  # type: ignore[no-untyped-def]
+async def assert_counters_true(conn) -> None:
     kept, recounted = await counters_and_recount(conn)
     assert kept == recounted
 
 
-async def test_create_rename_and_delete_a_group(client, conn):  # type: ignore[no-untyped-def]
+async def test_create_rename_and_delete_a_group(client, conn):
     before = await total_items(client, "/api/groups")
     group = await new_group(client, "  Week 3: food  ")
     assert group["name"] == "Week 3: food" and group["word_count"] == 0
@@ -83,12 +83,12 @@ async def test_create_rename_and_delete_a_group(client, conn):  # type: ignore[n
         ({"name": "bad\x07name"}, "name"),
     ],
 )
-async def test_group_names_that_break_the_rules_are_422(client, body, field):  # type: ignore[no-untyped-def]
+async def test_group_names_that_break_the_rules_are_422(client, body, field):
     response = await expect_error(client, "POST", "/api/groups", 422, json=body)
     assert (await body_of(response))["field"] == field
 
 
-async def test_a_taken_group_name_is_409_whatever_its_case(client):  # type: ignore[no-untyped-def]
+async def test_a_taken_group_name_is_409_whatever_its_case(client):
     group = await new_group(client, "Verbs of motion")
     other = await new_group(client, "Another")
     for name in ("Verbs of motion", "VERBS OF MOTION"):
@@ -102,7 +102,7 @@ async def test_a_taken_group_name_is_409_whatever_its_case(client):  # type: ign
     assert (await body_of(patch))["existing_id"] == group["id"]
 
 
-async def test_deleting_a_group_keeps_its_words_and_every_session(client, conn):  # type: ignore[no-untyped-def]
+async def test_deleting_a_group_keeps_its_words_and_every_session(client, conn):
     group = await new_group(client)
     word = await new_word(client, group_ids=[group["id"]])
     session = await launch(client, group["id"], await flashcards_id(client))
@@ -117,7 +117,7 @@ async def test_deleting_a_group_keeps_its_words_and_every_session(client, conn):
     await assert_counters_true(conn)
 
 
-async def test_memberships_are_idempotent_and_counted(client, conn):  # type: ignore[no-untyped-def]
+async def test_memberships_are_idempotent_and_counted(client, conn):
     group = await new_group(client)
     word = await new_word(client)
     path = f"/api/groups/{group['id']}/words/{word['id']}"
@@ -135,7 +135,7 @@ async def test_memberships_are_idempotent_and_counted(client, conn):  # type: ig
     await assert_counters_true(conn)
 
 
-async def test_create_a_word_derives_romaji_and_joins_groups(client, conn):  # type: ignore[no-untyped-def]
+async def test_create_a_word_derives_romaji_and_joins_groups(client, conn):
     total = await total_items(client, "/api/words")
     group = await new_group(client)
     word = await new_word(
@@ -180,7 +180,7 @@ async def test_create_a_word_derives_romaji_and_joins_groups(client, conn):  # t
         ({"allow_duplicate": "yes"}, "allow_duplicate"),
     ],
 )
-async def test_words_that_break_the_rules_are_422_naming_the_field(client, fields, field):  # type: ignore[no-untyped-def]
+async def test_words_that_break_the_rules_are_422_naming_the_field(client, fields, field):
     total = await total_items(client, "/api/words")
     body = {"japanese": "狐", "kana": "きつね", "english": "fox", **fields}
     response = await expect_error(client, "POST", "/api/words", 422, json=body)
@@ -190,7 +190,7 @@ async def test_words_that_break_the_rules_are_422_naming_the_field(client, field
     assert await total_items(client, "/api/words") == total
 
 
-async def test_duplicates_are_409_unless_a_second_copy_is_asked_for(client):  # type: ignore[no-untyped-def]
+async def test_duplicates_are_409_unless_a_second_copy_is_asked_for(client):
     first = await new_word(client)
     body = await new_word(client, status=409)
     assert body["field"] == "japanese" and body["existing_id"] == first["id"]
@@ -208,7 +208,7 @@ async def test_duplicates_are_409_unless_a_second_copy_is_asked_for(client):  # 
     )
 
 
-async def test_edit_a_word(client, conn):  # type: ignore[no-untyped-def]
+async def test_edit_a_word(client, conn):
     group = await new_group(client)
     other = await new_group(client, "Other")
     word = await new_word(client, group_ids=[group["id"]])
@@ -237,7 +237,7 @@ async def test_edit_a_word(client, conn):  # type: ignore[no-untyped-def]
     await assert_counters_true(conn)
 
 
-async def test_deleting_a_word_says_what_goes_and_keeps_counters_true(client, conn):  # type: ignore[no-untyped-def]
+async def test_deleting_a_word_says_what_goes_and_keeps_counters_true(client, conn):
     group = await new_group(client)
     word = await new_word(client, group_ids=[group["id"]])
     keep = await new_word(
@@ -279,7 +279,7 @@ AUTHORING_CALLS = [
 
 
 @pytest.mark.parametrize(("method", "path", "body"), AUTHORING_CALLS)
-async def test_without_a_token_authoring_is_refused_from_elsewhere(client, method, path, body):  # type: ignore[no-untyped-def]
+async def test_without_a_token_authoring_is_refused_from_elsewhere(client, method, path, body):
     response = await client.open(path, method=method, json=body, scope_base=REMOTE)
     data = await body_of(response)
     assert response.status_code == 403, data
@@ -291,7 +291,7 @@ async def test_without_a_token_authoring_is_refused_from_elsewhere(client, metho
 
 
 @pytest.mark.parametrize(("method", "path", "body"), AUTHORING_CALLS)
-async def test_with_a_token_authoring_needs_the_bearer_token(client_with, method, path, body):  # type: ignore[no-untyped-def]
+async def test_with_a_token_authoring_needs_the_bearer_token(client_with, method, path, body):
     guarded = await client_with(ADMIN_TOKEN=TOKEN)
     for headers in (
         {},
@@ -304,7 +304,7 @@ async def test_with_a_token_authoring_needs_the_bearer_token(client_with, method
         assert response.headers.get("WWW-Authenticate", "").startswith("Bearer")
 
 
-async def test_with_the_bearer_token_authoring_works_from_anywhere(client_with, conn):  # type: ignore[no-untyped-def]
+async def test_with_the_bearer_token_authoring_works_from_anywhere(client_with, conn):
     guarded = await client_with(ADMIN_TOKEN=TOKEN)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     group = await send(
@@ -330,7 +330,7 @@ async def test_with_the_bearer_token_authoring_works_from_anywhere(client_with, 
     await assert_counters_true(conn)
 
 
-async def test_authoring_bodies_keep_the_small_body_limit(client):  # type: ignore[no-untyped-def]
+async def test_authoring_bodies_keep_the_small_body_limit(client):
     response = await client.post("/api/groups", json={"name": "x" * 40_000})
     assert response.status_code == 413
     assert "too large" in (await body_of(response))["error"]

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import genanki
+import genanki  # type: ignore[import-untyped]
 import pytest
 import zstandard
 from werkzeug.datastructures import FileStorage
@@ -22,7 +22,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 async def upload(
     client, data: bytes | None, filename: str = "words.csv", status: int = 201, **fields: Any
-):  # type: ignore[no-untyped-def]
+):
     files = {"file": FileStorage(io.BytesIO(data), filename=filename)} if data is not None else None
     form = {k: (json.dumps(v) if isinstance(v, dict) else str(v)) for k, v in fields.items()}
     response = await client.post("/api/imports", form=form, files=files)
@@ -31,14 +31,14 @@ async def upload(
     return body
 
 
-async def commit(client, preview_id: int, status: int = 200) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def commit(client, preview_id: int, status: int = 200) -> dict[str, Any]:
     response = await client.post(f"/api/imports/{preview_id}/commit")
     body = await body_of(response)
     assert response.status_code == status, body
     return body
 
 
-async def content_counts(conn) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+async def content_counts(conn) -> tuple[int, ...]:
     row = await conn.fetch_one(
         "SELECT (SELECT COUNT(*) FROM words) AS w, (SELECT COUNT(*) FROM groups) AS g,"
         " (SELECT COUNT(*) FROM words_groups) AS l, (SELECT COUNT(*) FROM study_sessions) AS s,"
@@ -63,7 +63,7 @@ CSV_TEXT = (
 )
 
 
-async def test_csv_preview_writes_nothing_then_commit_imports_the_good_rows(client, conn):  # type: ignore[no-untyped-def]
+async def test_csv_preview_writes_nothing_then_commit_imports_the_good_rows(client, conn):
     before = await content_counts(conn)
     preview = await upload(client, "\ufeff".encode() + CSV_TEXT.encode(), group_name="Week 3: food")
     assert await content_counts(conn) == before
@@ -126,7 +126,7 @@ async def test_csv_preview_writes_nothing_then_commit_imports_the_good_rows(clie
     )
 
 
-async def test_change_mapping_and_duplicate_rule_without_uploading_again(client, conn):  # type: ignore[no-untyped-def]
+async def test_change_mapping_and_duplicate_rule_without_uploading_again(client, conn):
     text = "word,reading,meaning,note\n食べる,たべる,to devour,x\n狸,たぬき,raccoon dog,y\n"
     preview = await upload(client, text.encode(), group_name="Remapped")
     assert preview["mapping"]["japanese"] == 1 and preview["mapping"]["kana"] == 2
@@ -152,7 +152,7 @@ async def test_change_mapping_and_duplicate_rule_without_uploading_again(client,
     assert word["japanese"] == "食べる" and word["english"] == "x"
 
 
-async def test_cp932_csv_from_japanese_excel(client):  # type: ignore[no-untyped-def]
+async def test_cp932_csv_from_japanese_excel(client):
     text = "japanese,kana,english\r\n猫舌,ねこじた,sensitive to hot food\r\n"
     preview = await upload(client, text.encode("cp932"), group_name="Excel")
     assert preview["encoding"] == "cp932" and preview["bom"] is False
@@ -160,7 +160,7 @@ async def test_cp932_csv_from_japanese_excel(client):  # type: ignore[no-untyped
     assert item["word"]["japanese"] == "猫舌" and item["word"]["romaji"] == "nekojita"
 
 
-async def test_pasted_tab_separated_cells(client):  # type: ignore[no-untyped-def]
+async def test_pasted_tab_separated_cells(client):
     response = await client.post(
         "/api/imports",
         form={"text": "狸\tたぬき\traccoon dog\n鼬\tいたち\tweasel\n", "group_name": "Pasted"},
@@ -185,7 +185,7 @@ ANKI_TEXT = (
 )
 
 
-async def test_anki_plain_text_export_is_cleaned(client):  # type: ignore[no-untyped-def]
+async def test_anki_plain_text_export_is_cleaned(client):
     preview = await upload(client, ANKI_TEXT.encode(), filename="deck.txt", group_name="Anki text")
     assert preview["format"] == "anki-text" and preview["delimiter"] == "tab"
     assert preview["mapping"]["japanese"] == 3 and preview["mapping"]["english"] == 5
@@ -288,7 +288,7 @@ def latest_deck(notes: list[tuple[str, str, str]], *, with_meta: bool = True) ->
     return buffer.getvalue()
 
 
-async def test_legacy_apkg_built_by_genanki(client, tmp_path):  # type: ignore[no-untyped-def]
+async def test_legacy_apkg_built_by_genanki(client, tmp_path):
     data = legacy_deck(
         tmp_path / "week5.apkg",
         [
@@ -312,7 +312,7 @@ async def test_legacy_apkg_built_by_genanki(client, tmp_path):  # type: ignore[n
     assert (await commit(client, preview["id"]))["group"]["word_count"] == 2
 
 
-async def test_current_apkg_reads_the_zstd_collection_not_the_dummy(client):  # type: ignore[no-untyped-def]
+async def test_current_apkg_reads_the_zstd_collection_not_the_dummy(client):
     data = latest_deck([("狸", "たぬき", "raccoon dog"), ("鼬", "いたち", "weasel")])
     preview = await upload(client, data, filename="core.apkg", group_name="Core")
     assert preview["notetype"] == "Core 2k"
@@ -328,7 +328,7 @@ async def test_current_apkg_reads_the_zstd_collection_not_the_dummy(client):  # 
     assert bad.status_code == 422 and (await body_of(bad))["field"] == "notetype"
 
 
-async def test_a_package_with_only_the_dummy_note_is_refused(client):  # type: ignore[no-untyped-def]
+async def test_a_package_with_only_the_dummy_note_is_refused(client):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("collection.anki2", dummy_legacy_collection())
@@ -341,7 +341,7 @@ async def test_a_package_with_only_the_dummy_note_is_refused(client):  # type: i
     assert "newer Anki" in body["error"]
 
 
-async def test_seed_json(client):  # type: ignore[no-untyped-def]
+async def test_seed_json(client):
     items = [
         {
             "kanji": "稲妻",
@@ -364,7 +364,7 @@ async def test_seed_json(client):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-async def test_export_then_import_gives_identical_words(client, fmt):  # type: ignore[no-untyped-def]
+async def test_export_then_import_gives_identical_words(client, fmt):
     group = await body_of(await client.post("/api/groups", json={"name": "Round trip"}))
     words = [
         {
@@ -378,7 +378,8 @@ async def test_export_then_import_gives_identical_words(client, fmt):  # type: i
     ]
     for word in words:
         response = await client.post(
-            "/api/words", json={**word, "group_ids": [group["id"]], "allow_duplicate": True}
+            "/api/words",
+            json={**word, "group_ids": [group["id"]], "allow_duplicate": True},  # type: ignore[dict-item]
         )
         assert response.status_code == 201, await body_of(response)
     exported = await client.get(f"/api/groups/{group['id']}/export?format={fmt}")
@@ -402,7 +403,7 @@ async def test_export_then_import_gives_identical_words(client, fmt):  # type: i
     ]
 
 
-async def test_bad_uploads_are_refused_naming_the_problem(client):  # type: ignore[no-untyped-def]
+async def test_bad_uploads_are_refused_naming_the_problem(client):
     assert (await upload(client, b"", group_name="E", status=422))["field"] == "file"
     assert (await upload(client, b"\xff\xfe\x00garbage\x81\xff", group_name="E", status=422))[
         "field"
@@ -434,7 +435,7 @@ async def test_bad_uploads_are_refused_naming_the_problem(client):  # type: igno
     await expect_error(client, "POST", "/api/imports/999999/commit", 404)
 
 
-async def test_an_upload_over_8_mb_is_413(client):  # type: ignore[no-untyped-def]
+async def test_an_upload_over_8_mb_is_413(client):
     big = b"japanese,english\n" + b"x" * (8 * 1024 * 1024 + 100_000)
     response = await client.post(
         "/api/imports",
@@ -445,7 +446,7 @@ async def test_an_upload_over_8_mb_is_413(client):  # type: ignore[no-untyped-de
     assert "8 MB" in (await body_of(response))["error"]
 
 
-async def test_a_preview_can_be_discarded(client, conn):  # type: ignore[no-untyped-def]
+async def test_a_preview_can_be_discarded(client, conn):
     preview = await upload(client, b"japanese,english\n\xe7\x8b\x90,fox\n", group_name="Gone")
     response = await client.delete(f"/api/imports/{preview['id']}")
     assert response.status_code == 200 and (await body_of(response)) == {"success": True}

@@ -133,7 +133,7 @@ async def test_an_unfinished_queue_reserves_its_new_words(client, clock):
     second = await launch(client, group["id"], activity)
     assert await _next(client, second["id"]) is None, "today's 3 new words are taken"
     # the first tab still has its three words, in a stable order
-    assert (await _next(client, first["id"]))["word"]["id"] == card["word"]["id"]
+    assert (await _next(client, first["id"]))["word"]["id"] == card["word"]["id"]  # type: ignore[index]
 
 
 async def test_when_nothing_is_due_the_modes_offer_study_ahead_and_missed_words(client, clock):
@@ -142,7 +142,7 @@ async def test_when_nothing_is_due_the_modes_offer_study_ahead_and_missed_words(
     activity = await flashcards_id(client)
     clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
     session = await launch(client, group["id"], activity)
-    answered = []
+    answered: list[int] = []
     while (card := await _next(client, session["id"])) is not None:
         word_id = card["word"]["id"]
         correct = bool(answered) or card["repeat"]  # the first word is missed once
@@ -249,7 +249,7 @@ async def test_known_words_need_stability_of_21_days(client, conn: Conn, clock):
     clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
     session = await launch(client, group["id"], activity)
     card = await _next(client, session["id"])
-    word_id = card["word"]["id"]
+    word_id = card["word"]["id"]  # type: ignore[index]
     result = await _answer(client, session["id"], word_id, True, rating="easy")
     assert result["schedule"]["state"] == "review" and result["schedule"]["stability"] < 21
     assert (await _due_at(client, "UTC"))["known_words"] == 0
@@ -257,7 +257,7 @@ async def test_known_words_need_stability_of_21_days(client, conn: Conn, clock):
         clock.set(_time((await get(client, f"/api/words/{word_id}"))["schedule"]["due"]))
         again = await launch(client, group["id"], activity)
         card = await _next(client, again["id"])
-        assert card["word"]["id"] == word_id and card["reason"] == "due"
+        assert card["word"]["id"] == word_id and card["reason"] == "due"  # type: ignore[index]
         result = await _answer(client, again["id"], word_id, True, rating="easy")
     assert result["schedule"]["stability"] >= 21
     assert (await _due_at(client, "UTC"))["known_words"] == 1

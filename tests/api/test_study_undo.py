@@ -62,7 +62,7 @@ async def test_undo_goes_back_several_answers_restoring_exact_state(client, conn
     for step, (word_id, correct, rating) in enumerate(plan):
         clock.advance(minutes=11)
         extra = {"client_id": f"answer-{step}"} | ({"rating": rating} if rating else {})
-        await _answer(client, session_id, word_id, correct, **extra)
+        await _answer(client, session_id, word_id, correct, **extra)  # type: ignore[arg-type]
         states.append(await _state(client, conn, session_id))
 
     for step in reversed(range(len(plan))):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def class_portal(portals) -> Iterator:  # type: ignore[no-untyped-def]
+def class_portal(portals) -> Iterator:
     server = portals.start(DEFAULT_LEARNER="nobody")
     yield server
     server.stop()

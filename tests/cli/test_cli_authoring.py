@@ -17,7 +17,7 @@ async def group_words(database_url: str, name: str) -> list[dict]:
         )
 
 
-async def test_import_words_then_export_group_round_trip(cli, database_url, tmp_path):  # type: ignore[no-untyped-def]
+async def test_import_words_then_export_group_round_trip(cli, database_url, tmp_path):
     source = tmp_path / "week3.csv"
     source.write_bytes(
         "\ufeffjapanese;kana;english\n狸;たぬき;raccoon dog\n鼬;いたち;-weasel\n;;bad\n".encode()
@@ -63,7 +63,7 @@ async def test_import_words_then_export_group_round_trip(cli, database_url, tmp_
     )
 
 
-async def test_import_into_an_existing_group_reuses_words(cli, database_url, tmp_path):  # type: ignore[no-untyped-def]
+async def test_import_into_an_existing_group_reuses_words(cli, database_url, tmp_path):
     source = tmp_path / "again.tsv"
     source.write_text("食べる\tたべる\tto eat\n", encoding="utf-8")
     run = cli("import-words", str(source), "--group", "core verbs", "--yes")
@@ -71,7 +71,7 @@ async def test_import_into_an_existing_group_reuses_words(cli, database_url, tmp
     assert "existing group 'core verbs'" in run.out and "1 skipped" in run.out  # already a member
 
 
-def test_import_words_fails_clearly(cli, tmp_path):  # type: ignore[no-untyped-def]
+def test_import_words_fails_clearly(cli, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert_clear_failure(cli("import-words", str(empty), "--group", "X", "--yes"), "empty")

@@ -26,9 +26,7 @@ class LoopbackTestClient(QuartClient):
     (a proxy), not like a browser on this machine.  `scope_base` still wins.
     """
 
-    async def open(  # type: ignore[override]
-        self, path: str, *, scope_base: dict | None = None, **kwargs: Any
-    ) -> Any:
+    async def open(self, path: str, *, scope_base: dict | None = None, **kwargs: Any) -> Any:
         return await super().open(
             path, scope_base={"client": LOOPBACK_CLIENT, **(scope_base or {})}, **kwargs
         )
@@ -37,7 +35,7 @@ class LoopbackTestClient(QuartClient):
 def build_app(config: dict[str, Any]) -> Quart:
     """The portal with the test settings (`config` on top), its test client on loopback."""
     app = create_app({**TEST_CONFIG, **config})
-    app.test_client_class = LoopbackTestClient
+    app.test_client_class = LoopbackTestClient  # type: ignore[assignment]
     return app
 
 

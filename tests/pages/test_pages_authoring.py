@@ -18,14 +18,14 @@ def text_of(html: str) -> str:
     return " ".join(html.split())
 
 
-async def token(client) -> str:  # type: ignore[no-untyped-def]
+async def token(client) -> str:
     html = await (await client.get("/settings")).get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match
     return match.group(1)
 
 
-async def post_form(client, path: str, status: int, headers=None, **fields):  # type: ignore[no-untyped-def]
+async def post_form(client, path: str, status: int, headers=None, **fields):
     response = await client.post(
         path, form={"csrf_token": await token(client), **fields}, headers=headers or {}
     )
@@ -34,7 +34,7 @@ async def post_form(client, path: str, status: int, headers=None, **fields):  # 
     return response, html
 
 
-async def test_new_group_form_creates_and_re_renders_errors(client):  # type: ignore[no-untyped-def]
+async def test_new_group_form_creates_and_re_renders_errors(client):
     html = await (await client.get("/groups")).get_data(as_text=True)
     assert 'action="/groups"' in html and "New group" in html
     _, page = await post_form(client, "/groups", 422, name="   ")
@@ -47,7 +47,7 @@ async def test_new_group_form_creates_and_re_renders_errors(client):  # type: ig
     assert "already exists" in taken and "&lt;SCRIPT&gt;" in taken
 
 
-async def test_rename_in_place_and_without_javascript(client):  # type: ignore[no-untyped-def]
+async def test_rename_in_place_and_without_javascript(client):
     form = await client.get("/groups/3/rename", headers={**PARTIAL, "HX-Target": "div#group-title"})
     fragment = await form.get_data(as_text=True)
     assert fragment.startswith('<div id="group-title"') and 'name="name"' in fragment
@@ -68,7 +68,7 @@ async def test_rename_in_place_and_without_javascript(client):  # type: ignore[n
     assert response.headers["Location"] == "/groups/3"
 
 
-async def test_picker_adds_and_rows_remove(client):  # type: ignore[no-untyped-def]
+async def test_picker_adds_and_rows_remove(client):
     _, _ = await post_form(client, "/groups", 303, name="Picked")
     groups = await (await client.get("/api/groups?sort=name")).get_json()
     group_id = next(g["id"] for g in groups["items"] if g["name"] == "Picked")
@@ -77,7 +77,7 @@ async def test_picker_adds_and_rows_remove(client):  # type: ignore[no-untyped-d
     )
     html = await results.get_data(as_text=True)
     assert html.startswith('<div id="word-picker"') and "食べる" in html
-    word_id = int(re.search(r'name="word_id" value="(\d+)"', html).group(1))
+    word_id = int(re.search(r'name="word_id" value="(\d+)"', html).group(1))  # type: ignore[union-attr]
     await post_form(client, f"/groups/{group_id}/words", 303, word_id=str(word_id))
     page = await (await client.get(f"/groups/{group_id}")).get_data(as_text=True)
     assert f"/groups/{group_id}/words/{word_id}/remove" in page
@@ -85,7 +85,7 @@ async def test_picker_adds_and_rows_remove(client):  # type: ignore[no-untyped-d
     assert (await (await client.get(f"/api/groups/{group_id}")).get_json())["word_count"] == 0
 
 
-async def test_delete_group_confirmation_says_what_stays(client):  # type: ignore[no-untyped-def]
+async def test_delete_group_confirmation_says_what_stays(client):
     confirm = text_of(await (await client.get("/groups/3/delete")).get_data(as_text=True))
     words = (await (await client.get("/api/groups/3")).get_json())["word_count"]
     assert (
@@ -97,7 +97,7 @@ async def test_delete_group_confirmation_says_what_stays(client):  # type: ignor
     assert (await client.get("/groups/3")).status_code == 404
 
 
-async def test_word_form_validation_parts_and_duplicates(client):  # type: ignore[no-untyped-def]
+async def test_word_form_validation_parts_and_duplicates(client):
     new = await (await client.get("/words/new?group_id=3")).get_data(as_text=True)
     assert 'name="group_ids" value="3" checked' in new and "data-kana-input" in new
     assert "wanakana" in new
@@ -146,7 +146,7 @@ async def test_word_form_validation_parts_and_duplicates(client):  # type: ignor
     assert copy.headers["Location"] != f"/words/{word['id']}"
 
 
-async def test_romaji_is_suggested_from_the_kana(client):  # type: ignore[no-untyped-def]
+async def test_romaji_is_suggested_from_the_kana(client):
     response = await client.get(
         "/words/romaji?kana=" + quote("とうきょう"),
         headers={**PARTIAL, "HX-Target": "div#romaji-field"},
@@ -155,7 +155,7 @@ async def test_romaji_is_suggested_from_the_kana(client):  # type: ignore[no-unt
     assert 'id="romaji-field"' in html and 'placeholder="toukyou"' in html
 
 
-async def test_inline_row_edit(client):  # type: ignore[no-untyped-def]
+async def test_inline_row_edit(client):
     form = await client.get(
         "/words/1/row?edit=1", headers={**PARTIAL, "HX-Target": "tr#word-row-1"}
     )
@@ -185,7 +185,7 @@ async def test_inline_row_edit(client):  # type: ignore[no-untyped-def]
     assert row.startswith('<tr id="word-row-1"') and "a (edited)" in row and "<input" not in row
 
 
-async def test_delete_word_confirmation_counts_answers(client):  # type: ignore[no-untyped-def]
+async def test_delete_word_confirmation_counts_answers(client):
     page = text_of(await (await client.get("/words/5/delete")).get_data(as_text=True))
     assert "0 answers by 0 learners will be deleted" in page
     response, _ = await post_form(client, "/words/5/delete", 303)
@@ -193,7 +193,7 @@ async def test_delete_word_confirmation_counts_answers(client):  # type: ignore[
     assert (await client.get("/words/5")).status_code == 404
 
 
-async def test_import_wizard_without_javascript(client):  # type: ignore[no-untyped-def]
+async def test_import_wizard_without_javascript(client):
     start = await (await client.get("/imports/new?group_id=3")).get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in start and "Notes in Plain Text" in start
     csrf = await token(client)
@@ -239,7 +239,7 @@ async def test_import_wizard_without_javascript(client):  # type: ignore[no-unty
     assert "already committed" in again
 
 
-async def test_admin_controls_are_hidden_and_refused_for_others(client):  # type: ignore[no-untyped-def]
+async def test_admin_controls_are_hidden_and_refused_for_others(client):
     html = await (await client.get("/groups/3", scope_base=REMOTE)).get_data(as_text=True)
     assert "Export CSV" in html
     for control in ("Delete group", "New word", "/rename", "Add words"):

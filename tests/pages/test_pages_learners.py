@@ -92,7 +92,7 @@ async def test_a_signed_out_device_is_asked_again_not_given_someone_else(app):
     phone = Visitor(app)
     issued = await visitor.post("/settings/profile/move_code", {})
     code = re.search(r'aria-label="Move code">([0-9A-Z-]{9})<', await issued.get_data(as_text=True))
-    await phone.post("/settings/profile/use_code", {"code": code.group(1)})
+    await phone.post("/settings/profile/use_code", {"code": code.group(1)})  # type: ignore[union-attr]
     signed_out = await phone.post("/settings/profile/sign_out_others", {})
     assert signed_out.status_code == 303
     status, html = await visitor.text("/dashboard")
@@ -104,7 +104,7 @@ async def test_a_move_link_is_not_spent_by_opening_it(app):
     await start_on_group(owner, "Emi")
     issued = await owner.post("/settings/profile/move_code", {})
     html = await issued.get_data(as_text=True)
-    code = re.search(r'aria-label="Move code">([0-9A-Z]{4}-[0-9A-Z]{4})<', html).group(1)
+    code = re.search(r'aria-label="Move code">([0-9A-Z]{4}-[0-9A-Z]{4})<', html).group(1)  # type: ignore[union-attr]
     link = "/move/" + code.replace("-", "")
     phone = Visitor(app)
     for _ in range(2):  # a link preview, then the learner

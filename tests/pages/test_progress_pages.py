@@ -10,7 +10,7 @@ from tests.pages.test_pages import PARTIAL, csrf_token
 from tests.pages.test_typed_pages import check, current_card, launch_typed
 
 
-async def answer_two(client) -> list[dict]:  # type: ignore[no-untyped-def]
+async def answer_two(client) -> list[dict]:
     """Answer two typed cards of Core Verbs (one right, one wrong): both get a schedule."""
     groups = await (await client.get("/api/groups?per_page=100")).get_json()
     verbs = next(g["id"] for g in groups["items"] if g["name"] == "Core Verbs")
@@ -29,7 +29,7 @@ def dd_after(html: str, label: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
-async def test_the_due_card_matches_the_due_api_and_has_a_text_alternative(client) -> None:  # type: ignore[no-untyped-def]
+async def test_the_due_card_matches_the_due_api_and_has_a_text_alternative(client) -> None:
     await answer_two(client)
     due = await (await client.get("/api/dashboard/due")).get_json()
     assert due["due_today"] == 2, "both words come back today (learning steps)"
@@ -53,7 +53,7 @@ async def test_the_due_card_matches_the_due_api_and_has_a_text_alternative(clien
 
 async def test_the_word_page_shows_reading_next_review_and_recall_in_the_learners_zone(
     client,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     untouched = await (await client.get("/words/1")).get_data(as_text=True)
     assert "Not studied yet" in untouched
     right, _ = await answer_two(client)
@@ -80,7 +80,7 @@ async def test_the_word_page_shows_reading_next_review_and_recall_in_the_learner
     assert "Days in Asia/Tokyo." in dashboard and "Set your time zone" not in dashboard
 
 
-async def test_mastery_counts_known_words_not_words_seen(client) -> None:  # type: ignore[no-untyped-def]
+async def test_mastery_counts_known_words_not_words_seen(client) -> None:
     await answer_two(client)
     html = await (await client.get("/dashboard")).get_data(as_text=True)
     assert "Mastery 0.0%" in html and "(0 known" in html, "two words seen once are not known"

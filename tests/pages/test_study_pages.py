@@ -11,34 +11,34 @@ from webapp.db import set_clock
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
-async def _token(client) -> str:  # type: ignore[no-untyped-def]
+async def _token(client) -> str:
     html = await (await client.get("/settings")).get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match
     return match.group(1)
 
 
-async def _launch(client, token: str, mode: str | None = None) -> str:  # type: ignore[no-untyped-def]
+async def _launch(client, token: str, mode: str | None = None) -> str:
     form = {"group_id": "3", "csrf_token": token} | ({"mode": mode} if mode else {})
     response = await client.post("/study_activities/1/launch", form=form)
     assert response.status_code == 303
     return response.headers["Location"]
 
 
-async def _card_id(client, location: str) -> str | None:  # type: ignore[no-untyped-def]
+async def _card_id(client, location: str) -> str | None:
     html = await (await client.get(location)).get_data(as_text=True)
     match = re.search(r'name="reveal" value="(\d+)"', html)
     return match.group(1) if match else None
 
 
-async def _answer(client, location: str, token: str, word_id: str, correct: str) -> None:  # type: ignore[no-untyped-def]
+async def _answer(client, location: str, token: str, word_id: str, correct: str) -> None:
     response = await client.post(
         f"{location}/answer", form={"word_id": word_id, "correct": correct, "csrf_token": token}
     )
     assert response.status_code == 303
 
 
-async def test_the_answer_side_shows_the_reading_in_kana(client) -> None:  # type: ignore[no-untyped-def]
+async def test_the_answer_side_shows_the_reading_in_kana(client) -> None:
     token = await _token(client)
     location = await _launch(client, token)
     word_id = await _card_id(client, location)
@@ -51,13 +51,13 @@ async def test_the_answer_side_shows_the_reading_in_kana(client) -> None:  # typ
     assert word["romaji"] in html and word["english"] in html
 
 
-async def test_undo_by_form_brings_the_card_back_and_removes_the_answer(client) -> None:  # type: ignore[no-untyped-def]
+async def test_undo_by_form_brings_the_card_back_and_removes_the_answer(client) -> None:
     token = await _token(client)
     location = await _launch(client, token)
     first = await _card_id(client, location)
     html = await (await client.get(location)).get_data(as_text=True)
     assert "Undo last answer" not in html, "nothing to undo before the first answer"
-    await _answer(client, location, token, first, "false")
+    await _answer(client, location, token, first, "false")  # type: ignore[arg-type]
     assert await _card_id(client, location) != first
     html = await (await client.get(location)).get_data(as_text=True)
     assert f'action="{location}/undo"' in html
@@ -78,7 +78,7 @@ async def test_undo_by_form_brings_the_card_back_and_removes_the_answer(client) 
     assert refused.status_code in (400, 403), "undo is an unsafe request: CSRF applies"
 
 
-async def test_nothing_due_shows_the_next_due_time_and_the_two_other_ways(client) -> None:  # type: ignore[no-untyped-def]
+async def test_nothing_due_shows_the_next_due_time_and_the_two_other_ways(client) -> None:
     moment = datetime(2026, 11, 23, 9, tzinfo=UTC)
     set_clock(lambda: moment)
     try:
@@ -100,7 +100,7 @@ async def test_nothing_due_shows_the_next_due_time_and_the_two_other_ways(client
         set_clock(None)
 
 
-async def test_study_settings_form_saves_and_refuses_bad_values(client) -> None:  # type: ignore[no-untyped-def]
+async def test_study_settings_form_saves_and_refuses_bad_values(client) -> None:
     token = await _token(client)
     saved = await client.post(
         "/settings/study",

@@ -29,12 +29,12 @@ async def launch_typed(client: Any, group_id: int = 3) -> str:
 
 async def current_card(client: Any, location: str) -> tuple[str, dict[str, Any]]:
     html = await (await client.get(location)).get_data(as_text=True)
-    word_id = re.search(r'name="word_id" value="(\d+)"', html).group(1)
+    word_id = re.search(r'name="word_id" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
     word = await (await client.get(f"/api/words/{word_id}")).get_json()
     return html, word
 
 
-async def check(client: Any, location: str, word: dict[str, Any], answer: str, **extra: str):  # type: ignore[no-untyped-def]
+async def check(client: Any, location: str, word: dict[str, Any], answer: str, **extra: str):
     form = {
         "word_id": str(word["id"]),
         "answer": answer,
@@ -52,7 +52,7 @@ async def session_counts(client: Any, location: str) -> tuple[int, int]:
     return body["correct_count"], body["wrong_count"]
 
 
-async def test_type_the_answer_is_a_built_in_activity_that_opens_its_own_page(client) -> None:  # type: ignore[no-untyped-def]
+async def test_type_the_answer_is_a_built_in_activity_that_opens_its_own_page(client) -> None:
     location = await launch_typed(client)
     assert re.fullmatch(r"/study_sessions/\d+/typed", location)
     html, word = await current_card(client, location)
@@ -63,7 +63,7 @@ async def test_type_the_answer_is_a_built_in_activity_that_opens_its_own_page(cl
     assert f'href="{location}"' in session_page, "Continue studying returns to typing"
 
 
-async def test_a_reading_typed_in_plain_romaji_is_right_and_recorded(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reading_typed_in_plain_romaji_is_right_and_recorded(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     response, html = await check(client, location, word, word["romaji"].upper())
@@ -74,7 +74,7 @@ async def test_a_reading_typed_in_plain_romaji_is_right_and_recorded(client) -> 
     assert next_word["id"] != word["id"] and re.search(r"2 / \d+", next_html)
 
 
-async def test_kanji_typed_for_a_reading_asks_again_and_records_nothing(client) -> None:  # type: ignore[no-untyped-def]
+async def test_kanji_typed_for_a_reading_asks_again_and_records_nothing(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     response, html = await check(client, location, word, "食べる")
@@ -83,7 +83,7 @@ async def test_kanji_typed_for_a_reading_asks_again_and_records_nothing(client) 
     assert await session_counts(client, location) == (0, 0)
 
 
-async def test_a_wrong_reading_is_recorded_as_a_miss_and_shows_the_answer(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_wrong_reading_is_recorded_as_a_miss_and_shows_the_answer(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     response, html = await check(client, location, word, "zzzzzzzzzz".replace("z", "nu"))
@@ -92,7 +92,7 @@ async def test_a_wrong_reading_is_recorded_as_a_miss_and_shows_the_answer(client
     assert await session_counts(client, location) == (0, 1)
 
 
-async def test_a_near_miss_waits_for_the_learner_then_i_was_right_counts_it(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_near_miss_waits_for_the_learner_then_i_was_right_counts_it(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     reading = word["kana"] or word["japanese"]
@@ -118,7 +118,7 @@ async def test_a_near_miss_waits_for_the_learner_then_i_was_right_counts_it(clie
     assert await session_counts(client, location) == (1, 0)
 
 
-async def test_the_meaning_can_be_asked_instead(client) -> None:  # type: ignore[no-untyped-def]
+async def test_the_meaning_can_be_asked_instead(client) -> None:
     location = await launch_typed(client)
     html, word = await current_card(client, f"{location}?asks=meaning")
     assert "Type the meaning" in html and 'name="asks" value="meaning"' in html
@@ -129,14 +129,14 @@ async def test_the_meaning_can_be_asked_instead(client) -> None:  # type: ignore
     assert response.status_code == 422 and "in English" in asked_again
 
 
-async def test_a_targeted_swap_gets_only_the_card(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_targeted_swap_gets_only_the_card(client) -> None:
     location = await launch_typed(client)
     response = await client.get(location, headers={**PARTIAL, "HX-Target": "section#typed-card"})
     html = await response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="typed-card"') and "<html" not in html
 
 
-async def test_bad_answers_to_the_typed_pages_are_clear_errors(client) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_answers_to_the_typed_pages_are_clear_errors(client) -> None:
     location = await launch_typed(client)
     token = await csrf_token(client)
     missing = await client.get("/study_sessions/99999/typed")
@@ -154,7 +154,7 @@ async def test_bad_answers_to_the_typed_pages_are_clear_errors(client) -> None: 
     assert await session_counts(client, location) == (0, 0)
 
 
-async def test_seeding_an_existing_portal_adds_the_typed_activity(conn) -> None:  # type: ignore[no-untyped-def]
+async def test_seeding_an_existing_portal_adds_the_typed_activity(conn) -> None:
     keys = await seed_queries.list_activity_seed_keys(conn)
     assert {"flashcards", "typed"} <= keys
     await conn.execute("DELETE FROM study_activities WHERE seed_key = 'typed'")
@@ -166,7 +166,7 @@ async def test_seeding_an_existing_portal_adds_the_typed_activity(conn) -> None:
     assert again.activities_added == 0
 
 
-async def test_the_same_answer_sent_twice_is_recorded_once(client) -> None:  # type: ignore[no-untyped-def]
+async def test_the_same_answer_sent_twice_is_recorded_once(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     for _ in range(2):
@@ -175,7 +175,7 @@ async def test_the_same_answer_sent_twice_is_recorded_once(client) -> None:  # t
     assert await session_counts(client, location) == (1, 0)
 
 
-async def test_undo_takes_back_a_typed_answer_and_asks_the_word_again(client) -> None:  # type: ignore[no-untyped-def]
+async def test_undo_takes_back_a_typed_answer_and_asks_the_word_again(client) -> None:
     location = await launch_typed(client)
     _, word = await current_card(client, location)
     await check(client, location, word, "nununu", client_id="b-1")

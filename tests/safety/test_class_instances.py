@@ -72,7 +72,7 @@ def own_figures(server: Server, token: str) -> dict[str, Any]:
 
 def test_two_instances_serve_one_class_and_count_every_answer_once(
     database_url: str, start_server
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings = {"LOCAL_MODE": "1", "DEFAULT_LEARNER": "nobody"}
     instances = [start_server(database_url, workers=1, env=settings) for _ in range(2)]
     results: Results = {}

@@ -24,7 +24,7 @@ from webapp.faults import RepeatFilter
 BAD_QUERIES = ["q=%00", "q=abc%00def", "q=%ff%fe", "page=%00", "sort=%C3%28"]
 
 
-async def test_nul_or_undecodable_query_text_is_400_on_pages_and_api(client) -> None:  # type: ignore[no-untyped-def]
+async def test_nul_or_undecodable_query_text_is_400_on_pages_and_api(client) -> None:
     for path in ("/words", "/api/words", "/groups", "/api/groups"):
         for query in BAD_QUERIES:
             response = await client.get(f"{path}?{query}")
@@ -35,7 +35,7 @@ async def test_nul_or_undecodable_query_text_is_400_on_pages_and_api(client) -> 
     assert ok.status_code == 200
 
 
-async def test_nul_in_a_form_is_400_and_nothing_is_written(client) -> None:  # type: ignore[no-untyped-def]
+async def test_nul_in_a_form_is_400_and_nothing_is_written(client) -> None:
     before = (await (await client.get("/api/study_sessions")).get_json())["pagination"]
     form = await client.post(
         "/study_activities/1/launch",
@@ -98,7 +98,7 @@ def _mounted(folder: Path) -> bool:
     )
 
 
-async def _launch(client) -> int:  # type: ignore[no-untyped-def]
+async def _launch(client) -> int:
     response = await client.post(
         "/api/study_sessions", json={"group_id": 1, "study_activity_id": 1}
     )
@@ -165,7 +165,7 @@ async def test_a_full_disk_is_503_with_a_message_health_says_so_and_it_is_logged
 
 async def test_a_read_only_postgresql_database_is_503_with_a_message(
     request: pytest.FixtureRequest, templates
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     if "postgresql" not in request.config.lang_portal_backends:  # type: ignore[attr-defined]
         pytest.skip("no PostgreSQL in this run (the SQLite case is the test above)")
     database_url = await templates.fresh_url("postgresql")
