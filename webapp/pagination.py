@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .errors import BadRequest
+
+if TYPE_CHECKING:
+    from .db import Conn
 
 API_PAGE_SIZE = 100
 # Far beyond any real list, small enough that OFFSET arithmetic stays cheap and in range.
@@ -74,3 +77,64 @@ def parse_page_request(
             f"'{order_name}' must be asc or desc, got {order[:20]!r}", parameter=order_name
         )
     return PageRequest(int(raw_page), per_page, sort, order)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list: its rows and the `pagination` object describing the page."""
+
+    items: list[dict[str, Any]]
+    pagination: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's list shape."""
+        return {"items": self.items, "pagination": self.pagination}
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """A paginated list: its query pair and the sorts it allows.
+
+    Every list, in the API and on the pages, is read the same way: `parse` the query
+    string (400 naming a bad parameter), then `fetch` one page and the total.
+    `rows(conn, *args, limit=, offset=[, sort=, order=], **keywords)` and
+    `count(conn, *args, **keywords)` are the two query functions; `rows_only` names
+    the keywords only the page of rows takes (whose counters to show, say), never the
+    count. A list without `sorts` takes no sort.
+    """
+
+    rows: Callable[..., Awaitable[list[dict[str, Any]]]]
+    count: Callable[..., Awaitable[int]]
+    sorts: Mapping[str, Any] | None = None
+    default_sort: str = "id"
+    rows_only: frozenset[str] = frozenset()
+
+    def parse(
+        self,
+        args: Mapping[str, str],
+        *,
+        per_page: int = API_PAGE_SIZE,
+        prefix: str = "",
+        sortable: bool = True,
+    ) -> PageRequest:
+        """The page asked for; `sortable=False` for a table shown in one fixed order
+        (`order` is still checked, as on every list, but the rows keep their order)."""
+        page = parse_page_request(
+            args,
+            per_page=per_page,
+            sorts=self.sorts if sortable else None,
+            default_sort=self.default_sort,
+            prefix=prefix,
+        )
+        return page if sortable else replace(page, order="asc")
+
+    async def fetch(
+        self, conn: Conn, page: PageRequest, *args: Any, sort: str | None = None, **keywords: Any
+    ) -> Listing:
+        """One page of rows and the total; `sort` overrides the page's (a ranked search)."""
+        window: dict[str, Any] = {"limit": page.limit, "offset": page.offset}
+        if self.sorts is not None:
+            window.update(sort=sort or page.sort, order=page.order)
+        items = await self.rows(conn, *args, **window, **keywords)
+        counted = {key: value for key, value in keywords.items() if key not in self.rows_only}
+        return Listing(items, page.describe(await self.count(conn, *args, **counted)))

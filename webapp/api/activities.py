@@ -8,9 +8,8 @@ from quart import request
 
 from ..errors import InvalidInput, NotFound
 from ..learner import current_learner_id, external_launch_url
-from ..pagination import parse_page_request
-from ..queries import activities, sessions
-from ..services import study
+from ..queries import activities
+from ..services import listings, study
 from ..web import ID, conn, json_body, require_id
 from . import api
 
@@ -23,11 +22,9 @@ def _public(activity: dict[str, Any]) -> dict[str, Any]:
 
 @api.get("/study_activities")
 async def list_activities() -> dict[str, Any]:
-    page = parse_page_request(request.args)
-    db = await conn()
-    items = await activities.list_activities_page(db, limit=page.limit, offset=page.offset)
-    total = await activities.count_activities(db)
-    return {"items": [_public(a) for a in items], "pagination": page.describe(total)}
+    page = listings.ACTIVITIES.parse(request.args)
+    listing = await listings.ACTIVITIES.fetch(await conn(), page)
+    return {**listing.as_json(), "items": [_public(a) for a in listing.items]}
 
 
 @api.get(f"/study_activities/<{ID}:activity_id>")
@@ -40,16 +37,15 @@ async def show_activity(activity_id: int) -> dict[str, Any]:
 
 @api.get(f"/study_activities/<{ID}:activity_id>/study_sessions")
 async def list_activity_sessions(activity_id: int) -> dict[str, Any]:
-    page = parse_page_request(request.args)
+    page = listings.SESSIONS.parse(request.args)
     db = await conn()
     if await activities.get_activity(db, activity_id) is None:
         raise NotFound(f"Study activity {activity_id} not found")
     filters = {"study_activity_id": activity_id}
-    items = await sessions.list_sessions_page(
-        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset, filters=filters
+    listing = await listings.SESSIONS.fetch(
+        db, page, learner_id=current_learner_id(), filters=filters
     )
-    total = await sessions.count_sessions(db, learner_id=current_learner_id(), filters=filters)
-    return {"items": items, "pagination": page.describe(total)}
+    return listing.as_json()
 
 
 @api.post("/study_activities")

@@ -8,10 +8,8 @@ from urllib.parse import quote
 from quart import Response, request
 
 from ..errors import BadRequest
-from ..pagination import parse_page_request
-from ..queries.classes import CLASS_SORTS
 from ..security import require_admin
-from ..services import classes
+from ..services import classes, listings
 from ..web import ID, conn
 from . import api
 
@@ -25,7 +23,7 @@ def attachment(filename: str) -> str:
 @api.get(f"/groups/<{ID}:group_id>/class")
 async def class_progress(group_id: int) -> Response | dict[str, Any]:
     require_admin()
-    page = parse_page_request(request.args, sorts=CLASS_SORTS, default_sort="name")
+    page = listings.parse_class_page(request.args)
     output = request.args.get("format", "json")
     db = await conn()
     if output == "csv":
@@ -36,8 +34,4 @@ async def class_progress(group_id: int) -> Response | dict[str, Any]:
         return response
     if output != "json":
         raise BadRequest("'format' must be csv or json", parameter="format")
-    view = await classes.class_view(
-        db, group_id, sort=page.sort, order=page.order, limit=page.limit, offset=page.offset
-    )
-    view["pagination"] = page.describe(view["totals"]["learners"])
-    return view
+    return await classes.class_view(db, group_id, page)

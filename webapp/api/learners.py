@@ -14,10 +14,8 @@ from ..learner_limits import (
     count_profile_creation,
     move_codes_blocked,
 )
-from ..pagination import parse_page_request
-from ..queries import learners as learner_queries
 from ..security import require_admin
-from ..services import DEFAULT_LEARNER_ID, learner_export
+from ..services import DEFAULT_LEARNER_ID, learner_export, listings
 from ..services import learners as profiles
 from ..web import ID, conn, json_body
 from . import api
@@ -126,20 +124,9 @@ async def export_me() -> Response:
 @api.get("/learners")
 async def list_learners() -> dict[str, Any]:
     require_admin()
-    page = parse_page_request(
-        request.args, sorts=learner_queries.LEARNER_SORTS, default_sort="name"
-    )
-    db = await conn()
-    items = await learner_queries.list_learners_page(
-        db,
-        limit=page.limit,
-        offset=page.offset,
-        sort=page.sort,
-        order=page.order,
-        default_id=DEFAULT_LEARNER_ID,
-    )
-    total = await learner_queries.count_learners(db)
-    return {"items": [_roster_item(i) for i in items], "pagination": page.describe(total)}
+    page = listings.LEARNERS.parse(request.args)
+    listing = await listings.LEARNERS.fetch(await conn(), page, default_id=DEFAULT_LEARNER_ID)
+    return {**listing.as_json(), "items": [_roster_item(i) for i in listing.items]}
 
 
 @api.patch(f"/learners/<{ID}:learner_id>")

@@ -8,10 +8,9 @@ from quart import Response, request
 
 from ..errors import InvalidInput, NotFound
 from ..learner import current_learner_id
-from ..pagination import parse_page_request
-from ..queries import sessions, words
+from ..queries import sessions
 from ..scheduling import RATINGS
-from ..services import queue, reviews
+from ..services import listings, queue, reviews
 from ..web import ID, conn, json_body, require_bool, settings
 from . import api
 
@@ -29,14 +28,9 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 @api.get("/study_sessions")
 async def list_sessions() -> dict[str, Any]:
-    page = parse_page_request(request.args)
-    db = await conn()
-    learner_id = current_learner_id()
-    items = await sessions.list_sessions_page(
-        db, learner_id=learner_id, limit=page.limit, offset=page.offset
-    )
-    total = await sessions.count_sessions(db, learner_id=learner_id)
-    return {"items": items, "pagination": page.describe(total)}
+    page = listings.SESSIONS.parse(request.args)
+    listing = await listings.SESSIONS.fetch(await conn(), page, learner_id=current_learner_id())
+    return listing.as_json()
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
@@ -46,14 +40,9 @@ async def show_session(session_id: int) -> dict[str, Any]:
 
 @api.get(f"/study_sessions/<{ID}:session_id>/words")
 async def list_session_words(session_id: int) -> dict[str, Any]:
-    page = parse_page_request(request.args, sorts=words.SESSION_WORD_SORTS, default_sort="id")
+    page = listings.SESSION_WORDS.parse(request.args)
     await _existing_session(session_id)
-    db = await conn()
-    items = await words.list_session_words_page(
-        db, session_id, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order
-    )
-    total = await words.count_session_words(db, session_id)
-    return {"items": items, "pagination": page.describe(total)}
+    return (await listings.SESSION_WORDS.fetch(await conn(), page, session_id)).as_json()
 
 
 def _optional_text(body: dict[str, Any], name: str, limit: int) -> str | None:

@@ -6,13 +6,8 @@ from typing import Any
 
 from quart import request
 
-from ..errors import NotFound
-from ..japanese import clean_query, search_patterns
 from ..learner import viewer_learner_id
-from ..pagination import parse_page_request
-from ..queries import words
-from ..queries.word_search import RELEVANCE
-from ..services import progress
+from ..services import authoring, listings, progress
 from ..web import ID, conn
 from . import api
 from .authoring import WORD_WRITES
@@ -20,22 +15,11 @@ from .authoring import WORD_WRITES
 
 @api.get("/words")
 async def list_words() -> dict[str, Any]:
-    page = parse_page_request(request.args, sorts=words.WORD_SORTS, default_sort="id")
-    search = search_patterns(clean_query(request.args.get("q", "")))
-    # `q` without `sort`: best matches first, as on the words page.
-    sort = page.sort if request.args.get("sort") or not search else RELEVANCE
-    db = await conn()
-    items = await words.list_words_page(
-        db,
-        learner_id=viewer_learner_id(),
-        limit=page.limit,
-        offset=page.offset,
-        sort=sort,
-        order=page.order,
-        search=search,
+    page = listings.WORDS.parse(request.args)
+    listing = await listings.fetch_words(
+        await conn(), page, request.args, learner_id=viewer_learner_id()
     )
-    total = await words.count_words(db, search=search)
-    return {"items": items, "pagination": page.describe(total)}
+    return listing.as_json()
 
 
 @api.route(f"/words/<{ID}:word_id>", methods=["GET", "PATCH", "DELETE"])
@@ -44,12 +28,7 @@ async def show_word(word_id: int) -> dict[str, Any]:
         return await WORD_WRITES[request.method](word_id)
     db = await conn()
     learner_id = viewer_learner_id()
-    word = await words.get_word(db, word_id, learner_id=learner_id)
-    if word is None:
-        raise NotFound(f"Word {word_id} not found")
     return {
-        **word,
-        "stats": {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]},
-        "groups": await words.list_word_groups(db, word_id),
+        **await authoring.word_show(db, word_id, learner_id=learner_id),
         "schedule": await progress.word_schedule(db, learner_id=learner_id, word_id=word_id),
     }

@@ -9,10 +9,9 @@ from quart.typing import ResponseTypes
 
 from ..errors import NotFound
 from ..learner import current_learner_id, viewer_learner_id
-from ..pagination import parse_page_request
-from ..queries import activities, groups, sessions
+from ..queries import activities, groups
 from ..queries.activities import BUILTIN_STUDY_PAGES
-from ..services import study
+from ..services import listings, study
 from ..web import ID, conn, parse_id
 from . import pages
 from .rendering import PAGE_SIZE, render_page
@@ -40,11 +39,12 @@ async def list_activities() -> Response:
 @pages.get(f"/study_activities/<{ID}:activity_id>")
 async def show_activity(activity_id: int) -> Response:
     activity = await _existing_activity(activity_id)
-    page = parse_page_request(request.args, per_page=PAGE_SIZE)
-    filters = {"study_activity_id": activity_id}
-    db = await conn()
-    items = await sessions.list_sessions_page(
-        db, learner_id=viewer_learner_id(), limit=page.limit, offset=page.offset, filters=filters
+    page = listings.SESSIONS.parse(request.args, per_page=PAGE_SIZE)
+    listing = await listings.SESSIONS.fetch(
+        await conn(),
+        page,
+        learner_id=viewer_learner_id(),
+        filters={"study_activity_id": activity_id},
     )
     return await render_page(
         "study_activity.html",
@@ -52,10 +52,8 @@ async def show_activity(activity_id: int) -> Response:
         nav="activities",
         breadcrumbs=[("Study Activities", "/study_activities"), (activity["name"], None)],
         activity=activity,
-        sessions=items,
-        page=page.describe(
-            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
-        ),
+        sessions=listing.items,
+        page=listing.pagination,
         table_id="activity-sessions",
         base_url=f"/study_activities/{activity_id}",
         show_activity=False,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 from urllib.parse import urlsplit
 
 from quart import Response, request
 
+from ..db import Conn
 from ..errors import NotFound
 from ..learner import viewer_learner_id
-from ..pagination import parse_page_request
-from ..queries import activities, groups, sessions, words
+from ..queries import activities, groups
+from ..services import listings
 from ..web import ID, conn, settings
 from . import pages
-from .rendering import PAGE_SIZE, render_page
+from .rendering import PAGE_SIZE, chosen_sort, render_page
 
 
 @pages.get("/groups")
@@ -23,13 +25,8 @@ async def list_groups() -> Response:
 
 async def render_group_list(status: int = 200, new_group: dict[str, str] | None = None) -> Response:
     """The groups page; `new_group` re-renders the New group form with its input."""
-    page = parse_page_request(
-        request.args, per_page=PAGE_SIZE, sorts=groups.GROUP_SORTS, default_sort="name"
-    )
-    db = await conn()
-    items = await groups.list_groups_page(
-        db, limit=page.limit, offset=page.offset, sort=page.sort, order=page.order
-    )
+    page = listings.GROUPS.parse(request.args, per_page=PAGE_SIZE)
+    listing = await listings.GROUPS.fetch(await conn(), page)
     return await render_page(
         "groups.html",
         {"groups-table": "_groups_table.html"},
@@ -37,10 +34,9 @@ async def render_group_list(status: int = 200, new_group: dict[str, str] | None 
         new_group=new_group or {},
         nav="groups",
         breadcrumbs=[("Word Groups", None)],
-        groups=items,
-        page=page.describe(await groups.count_groups(db)),
-        sort=request.args.get("sort") and page.sort,
-        order=request.args.get("order") and page.order,
+        groups=listing.items,
+        page=listing.pagination,
+        **chosen_sort(page),
         base_url="/groups",
     )
 
@@ -71,32 +67,26 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-@pages.get(f"/groups/<{ID}:group_id>")
-async def show_group(group_id: int) -> Response:
-    db = await conn()
+async def shown_group(db: Conn, group_id: int) -> dict[str, Any]:
+    """The group a page shows (a deleted or unknown one is the pages' 404)."""
     group = await groups.get_group(db, group_id)
     if group is None:
         raise NotFound(f"There is no word group with id {group_id}.")
-    words_page = parse_page_request(
-        request.args, per_page=PAGE_SIZE, sorts=words.WORD_SORTS, default_sort="id"
+    return group
+
+
+@pages.get(f"/groups/<{ID}:group_id>")
+async def show_group(group_id: int) -> Response:
+    db = await conn()
+    group = await shown_group(db, group_id)
+    words_page = listings.WORDS.parse(request.args, per_page=PAGE_SIZE)
+    sessions_page = listings.SESSIONS.parse(request.args, per_page=PAGE_SIZE, prefix="sessions_")
+    # the words' count is the group's maintained word_count (see queries.words.count_words)
+    group_words = await listings.WORDS.fetch(
+        db, words_page, learner_id=viewer_learner_id(), group_id=group_id
     )
-    sessions_page = parse_page_request(request.args, per_page=PAGE_SIZE, prefix="sessions_")
-    group_words = await words.list_words_page(
-        db,
-        learner_id=viewer_learner_id(),
-        limit=words_page.limit,
-        offset=words_page.offset,
-        sort=words_page.sort,
-        order=words_page.order,
-        group_id=group_id,
-    )
-    filters = {"group_id": group_id}
-    group_sessions = await sessions.list_sessions_page(
-        db,
-        learner_id=viewer_learner_id(),
-        limit=sessions_page.limit,
-        offset=sessions_page.offset,
-        filters=filters,
+    group_sessions = await listings.SESSIONS.fetch(
+        db, sessions_page, learner_id=viewer_learner_id(), filters={"group_id": group_id}
     )
     flashcards = await activities.get_first_activity_of_type(db, "flashcards")
     link = share_url(group_id)
@@ -106,15 +96,12 @@ async def show_group(group_id: int) -> Response:
         nav="groups",
         breadcrumbs=[("Word Groups", "/groups"), (group["name"], None)],
         group={**group, "total_word_count": group["word_count"]},
-        words=group_words,
-        page=words_page.describe(group["word_count"]),
-        sort=request.args.get("sort") and words_page.sort,
-        order=request.args.get("order") and words_page.order,
+        words=group_words.items,
+        page=group_words.pagination,
+        **chosen_sort(words_page),
         q="",
-        group_sessions=group_sessions,
-        sessions_pagination=sessions_page.describe(
-            await sessions.count_sessions(db, learner_id=viewer_learner_id(), filters=filters)
-        ),
+        group_sessions=group_sessions.items,
+        sessions_pagination=group_sessions.pagination,
         share_url=link,
         # a laptop's link: say it opens only here, and how hosting fixes that
         share_local_only=settings().public_url is None and is_loopback_url(link),

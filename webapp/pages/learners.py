@@ -9,39 +9,27 @@ from quart.typing import ResponseTypes
 
 from ..errors import PortalError
 from ..learner import move_url
-from ..pagination import parse_page_request
 from ..queries import learners as learner_queries
 from ..security import require_admin
-from ..services import DEFAULT_LEARNER_ID
+from ..services import DEFAULT_LEARNER_ID, listings
 from ..services import learners as profiles
 from ..web import ID, conn
 from . import pages
-from .rendering import PAGE_SIZE, render_page
+from .rendering import PAGE_SIZE, chosen_sort, render_page
 
 
 async def _roster(status: int = 200, **extra: Any) -> Response:
-    page = parse_page_request(
-        request.args, per_page=PAGE_SIZE, sorts=learner_queries.LEARNER_SORTS, default_sort="name"
-    )
-    db = await conn()
-    items = await learner_queries.list_learners_page(
-        db,
-        limit=page.limit,
-        offset=page.offset,
-        sort=page.sort,
-        order=page.order,
-        default_id=DEFAULT_LEARNER_ID,
-    )
+    page = listings.LEARNERS.parse(request.args, per_page=PAGE_SIZE)
+    listing = await listings.LEARNERS.fetch(await conn(), page, default_id=DEFAULT_LEARNER_ID)
     return await render_page(
         "learners.html",
         {"learners-table": "_learners_table.html"},
         status=status,
         nav="learners",
         breadcrumbs=[("Learners", None)],
-        learners=items,
-        page=page.describe(await learner_queries.count_learners(db)),
-        sort=request.args.get("sort") and page.sort,
-        order=request.args.get("order") and page.order,
+        learners=listing.items,
+        page=listing.pagination,
+        **chosen_sort(page),
         base_url="/learners",
         errors=extra.pop("errors", {}),
         **extra,

@@ -20,11 +20,12 @@ from ..learner import (
     resolved,
 )
 from ..learner_limits import count_move_code_failure, count_profile_creation, move_codes_blocked
-from ..queries import activities, groups
+from ..queries import activities
 from ..services import learners as profiles
 from ..services import study
 from ..web import ID, conn, error_body
 from . import pages
+from .groups import shown_group
 from .rendering import render_page
 
 RESET_CONFIRMATION = "reset me"
@@ -130,9 +131,7 @@ async def _start_page(group: dict[str, Any], *, status: int, error: str, name: s
 async def start_group(group_id: int) -> ResponseTypes:
     """The share link's card: name → profile, cookie, Flashcards on the group, first card."""
     db = await conn()
-    group = await groups.get_group(db, group_id)
-    if group is None:
-        raise NotFound(f"There is no word group with id {group_id}.")
+    group = await shown_group(db, group_id)
     flashcards = await activities.get_first_activity_of_type(db, "flashcards")
     if flashcards is None:
         raise NotFound("This portal has no Flashcards activity to start.")

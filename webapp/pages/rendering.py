@@ -10,6 +10,7 @@ from quart import Blueprint, Response, current_app, g, get_flashed_messages, req
 
 from ..db import parse_timestamp, utc_now
 from ..learner import resolved
+from ..pagination import PageRequest
 from ..queries.learners import get_learner_name
 from ..security import admin_mode, csrf_token, is_admin
 from ..web import PARTIAL_VARY, add_vary, conn, is_partial_request
@@ -22,6 +23,15 @@ PAGE_SIZE = 50
 def current_theme() -> str:
     theme = request.cookies.get(THEME_COOKIE, "system")
     return theme if theme in THEMES else "system"
+
+
+def chosen_sort(page: PageRequest) -> dict[str, Any]:
+    """A sortable table's `sort` and `order` for its template: None unless the address
+    chose them, so the table's links stay as short as the address was."""
+    return {
+        "sort": request.args.get("sort") and page.sort,
+        "order": request.args.get("order") and page.order,
+    }
 
 
 def hx_target_id() -> str:

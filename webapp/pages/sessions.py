@@ -9,9 +9,8 @@ from quart.typing import ResponseTypes
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id, external_launch_url
-from ..pagination import parse_page_request
-from ..queries import activities, sessions, words
-from ..services import flashcards, reviews
+from ..queries import activities, sessions
+from ..services import flashcards, listings, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
 from .rendering import PAGE_SIZE, render_page
@@ -27,18 +26,15 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 @pages.get("/study_sessions")
 async def list_sessions() -> Response:
-    page = parse_page_request(request.args, per_page=PAGE_SIZE)
-    db = await conn()
-    items = await sessions.list_sessions_page(
-        db, learner_id=current_learner_id(), limit=page.limit, offset=page.offset
-    )
+    page = listings.SESSIONS.parse(request.args, per_page=PAGE_SIZE)
+    listing = await listings.SESSIONS.fetch(await conn(), page, learner_id=current_learner_id())
     return await render_page(
         "study_sessions.html",
         {"sessions-table": "_sessions_table.html"},
         nav="sessions",
         breadcrumbs=[("Sessions", None)],
-        sessions=items,
-        page=page.describe(await sessions.count_sessions(db, learner_id=current_learner_id())),
+        sessions=listing.items,
+        page=listing.pagination,
         base_url="/study_sessions",
     )
 
@@ -46,12 +42,11 @@ async def list_sessions() -> Response:
 @pages.get(f"/study_sessions/<{ID}:session_id>")
 async def show_session(session_id: int) -> Response:
     session = await _existing_session(session_id)
-    page = parse_page_request(request.args, per_page=PAGE_SIZE)
+    # the page shows a session's words in one order (the API can sort them)
+    page = listings.SESSION_WORDS.parse(request.args, per_page=PAGE_SIZE, sortable=False)
     db = await conn()
     activity = await activities.get_activity(db, session["study_activity_id"])
-    reviewed = await words.list_session_words_page(
-        db, session_id, limit=page.limit, offset=page.offset
-    )
+    reviewed = await listings.SESSION_WORDS.fetch(db, page, session_id)
     external_url = external_launch_url(session, activity["launch_url"] if activity else None)
     # Finished when the flashcards would show their end summary: nothing to continue.
     finished = external_url is None and (await _flashcard_state(session))["summary"] is not None
@@ -64,8 +59,8 @@ async def show_session(session_id: int) -> Response:
         external_url=external_url,
         unsafe_launch_url=activity["unsafe_launch_url"] if activity else None,
         finished=finished,
-        words=reviewed,
-        page=page.describe(await words.count_session_words(db, session_id)),
+        words=reviewed.items,
+        page=reviewed.pagination,
         sort=None,
         order=None,
         q="",

@@ -5,48 +5,31 @@ from __future__ import annotations
 from quart import Response, request
 
 from ..errors import NotFound
-from ..japanese import clean_query, search_patterns
+from ..japanese import clean_query
 from ..learner import viewer_learner_id
-from ..pagination import parse_page_request
 from ..queries import words
-from ..queries.word_search import RELEVANCE
-from ..services import progress
+from ..services import listings, progress
 from ..web import ID, conn
 from . import pages
 from .progress_views import learner_zone
-from .rendering import PAGE_SIZE, render_page
+from .rendering import PAGE_SIZE, chosen_sort, render_page
 
 
 @pages.get("/words")
 async def list_words() -> Response:
-    page = parse_page_request(
-        request.args, per_page=PAGE_SIZE, sorts=words.WORD_SORTS, default_sort="id"
+    page = listings.WORDS.parse(request.args, per_page=PAGE_SIZE)
+    listing = await listings.fetch_words(
+        await conn(), page, request.args, learner_id=viewer_learner_id()
     )
-    q = clean_query(request.args.get("q", ""))
-    search = search_patterns(q)
-    # A search the reader has not sorted lists the best matches first.
-    sort = page.sort if request.args.get("sort") or not search else RELEVANCE
-    db = await conn()
-    items = await words.list_words_page(
-        db,
-        learner_id=viewer_learner_id(),
-        limit=page.limit,
-        offset=page.offset,
-        sort=sort,
-        order=page.order,
-        search=search,
-    )
-    total = await words.count_words(db, search=search)
     return await render_page(
         "words.html",
         {"words-table": "_words_table.html"},
         nav="words",
         breadcrumbs=[("Words", None)],
-        words=items,
-        page=page.describe(total),
-        sort=request.args.get("sort") and page.sort,
-        order=request.args.get("order") and page.order,
-        q=q,
+        words=listing.items,
+        page=listing.pagination,
+        **chosen_sort(page),
+        q=clean_query(request.args.get("q", "")),
         base_url="/words",
         search_form="words-search",
     )

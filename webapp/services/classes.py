@@ -7,8 +7,9 @@ import io
 from typing import Any
 
 from ..db import Conn
-from ..errors import NotFound
-from ..queries import classes, groups
+from ..pagination import PageRequest
+from ..queries import classes
+from .authoring import live_group
 
 CSV_HEADER = (
     "learner",
@@ -25,24 +26,19 @@ CSV_HEADER = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-async def existing_group(conn: Conn, group_id: int) -> dict[str, Any]:
-    group = await groups.get_group(conn, group_id)
-    if group is None:
-        raise NotFound(f"Group {group_id} not found")
-    return group
-
-
-async def class_view(
-    conn: Conn, group_id: int, *, sort: str, order: str, limit: int, offset: int
-) -> dict[str, Any]:
-    group = await existing_group(conn, group_id)
+async def class_view(conn: Conn, group_id: int, page: PageRequest) -> dict[str, Any]:
+    """One page of the class, its totals, and `pagination` (counted with the totals)."""
+    group = await live_group(conn, group_id)
+    items = await classes.list_class_rows(
+        conn, group_id, sort=page.sort, order=page.order, limit=page.limit, offset=page.offset
+    )
+    totals = await classes.get_class_totals(conn, group_id)
     return {
         "group": {"id": group["id"], "name": group["name"], "word_count": group["word_count"]},
-        "items": await classes.list_class_rows(
-            conn, group_id, sort=sort, order=order, limit=limit, offset=offset
-        ),
+        "items": items,
         "hardest_words": await classes.list_hardest_words(conn, group_id),
-        "totals": await classes.get_class_totals(conn, group_id),
+        "totals": totals,
+        "pagination": page.describe(totals["learners"]),
     }
 
 
@@ -52,7 +48,7 @@ def spreadsheet_safe(value: str) -> str:
 
 async def class_csv(conn: Conn, group_id: int, *, sort: str, order: str) -> tuple[str, str]:
     """(file name, CSV text with BOM and CRLF): every row, in the requested order."""
-    group = await existing_group(conn, group_id)
+    group = await live_group(conn, group_id)
     rows = await classes.list_class_rows(conn, group_id, sort=sort, order=order, limit=None)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
