@@ -33,9 +33,11 @@ setup: $(VENV)/.runtime
 ## run: set everything up and serve the portal on http://$(HOST):$(PORT)
 run: setup serve
 
+# Local mode: the portal serves the person at this computer (never set by the Procfile).
+serve: export LOCAL_MODE := 1
 serve: $(VENV)/.runtime
 	@echo "Lang Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	LOCAL_MODE=1 $(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn --factory webapp:create_app --host $(HOST) --port $(PORT) --no-access-log
 
 ## browser-deps: Debian's Chromium for the browser tests (installed when missing and root)
 browser-deps:

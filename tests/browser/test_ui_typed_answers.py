@@ -149,6 +149,8 @@ async def test_an_answer_sent_while_the_server_is_down_is_kept_and_sent_later(
 
     # Answer the next card while down again, then close the tab before it is sent.
     await page.get_by_role("link", name="Next card").click()
+    # the next card is swapped in: read its word only once it is there
+    await expect(page.locator("#typed-card .front")).not_to_have_text(word)
     second = await front(page)
     fresh_portal.stop()
     await page.get_by_label(re.compile("Type the reading")).fill(ROMAJI[second])

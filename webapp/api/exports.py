@@ -13,7 +13,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; char
 
 
 def export_format() -> str:
-    fmt = request.args.get("format", "csv").strip().lower() or "csv"
+    fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise BadRequest(f"'format' must be csv or json, got {fmt[:20]!r}", parameter="format")
     return fmt

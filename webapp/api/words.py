@@ -7,7 +7,7 @@ from typing import Any
 from quart import request
 
 from ..learner import viewer_learner_id
-from ..services import authoring, listings, progress
+from ..services import authoring, listings
 from ..web import ID, conn
 from . import api
 from .authoring import WORD_WRITES
@@ -26,9 +26,4 @@ async def list_words() -> dict[str, Any]:
 async def show_word(word_id: int) -> dict[str, Any]:
     if request.method != "GET":  # one rule per path: see api/authoring.py
         return await WORD_WRITES[request.method](word_id)
-    db = await conn()
-    learner_id = viewer_learner_id()
-    return {
-        **await authoring.word_show(db, word_id, learner_id=learner_id),
-        "schedule": await progress.word_schedule(db, learner_id=learner_id, word_id=word_id),
-    }
+    return await authoring.word_show(await conn(), word_id, learner_id=viewer_learner_id())

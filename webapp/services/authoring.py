@@ -13,7 +13,7 @@ from typing import Any
 from ..db import Conn, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
 from ..queries import authoring, groups, words
-from . import NO_LEARNER_ID
+from . import NO_LEARNER_ID, progress
 from .word_input import (
     WORD_FIELDS,
     WordCheck,
@@ -163,7 +163,7 @@ async def _set_memberships(conn: Conn, word_id: int, group_ids: list[int]) -> No
 
 
 async def word_show(conn: Conn, word_id: int, *, learner_id: int) -> dict[str, Any]:
-    """The word as GET /api/words/:id shows it, with this learner's counts."""
+    """The word as GET /api/words/:id shows it, with this learner's counts and schedule."""
     word = await words.get_word(conn, word_id, learner_id=learner_id)
     if word is None:
         raise NotFound(f"Word {word_id} not found")
@@ -171,6 +171,7 @@ async def word_show(conn: Conn, word_id: int, *, learner_id: int) -> dict[str, A
         **word,
         "stats": {"correct_count": word["correct_count"], "wrong_count": word["wrong_count"]},
         "groups": await words.list_word_groups(conn, word_id),
+        "schedule": await progress.word_schedule(conn, learner_id=learner_id, word_id=word_id),
     }
 
 
