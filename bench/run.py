@@ -603,10 +603,11 @@ class Run:
             f"{scale}x: measuring {len(self.selected(API))} API endpoints "
             f"({'both servers' if prototype else 'project only'})"
         )
-        self.measure_endpoints(self.selected(API), scale, ids, project, prototype)
+        apis = [e for e in self.selected(API) if e.key not in NEEDS_LAUNCH]
+        self.measure_endpoints(apis, scale, ids, project, prototype)
         reads = [e for e in self.selected(PAGES) if e.key not in NEEDS_LAUNCH]
         self.measure_endpoints(reads, scale, ids, project, prototype)
-        launched = [e for e in self.selected(PAGES) if e.key in NEEDS_LAUNCH]
+        launched = [e for e in self.selected(API) + self.selected(PAGES) if e.key in NEEDS_LAUNCH]
         if launched:
             ids["fc_session"] = self.launch_session(project, ids["group"], "flashcards") or 0
             if self.args.versus and prototype is not None:
