@@ -261,14 +261,30 @@ def _has_table(database_url: str, table: str) -> bool:
     return psql(f"SELECT to_regclass('{table}') IS NOT NULL", database=database) == "t"
 
 
+def _has_column(database_url: str, table: str, column: str) -> bool:
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(sqlite_path_of(database_url)) as con:
+            return any(row[1] == column for row in con.execute(f"PRAGMA table_info({table})"))
+    database = database_url.rsplit("/", 1)[1]
+    sql = (
+        "SELECT COUNT(*) FROM information_schema.columns "
+        f"WHERE table_name = '{table}' AND column_name = '{column}'"
+    )
+    return psql(sql, database=database) != "0"
+
+
 def add_learners_with_cards(database_url: str) -> str:
     """100 learners, each holding cards on 200 words, in a run's copy of the data.
 
-    Only where the schema has per-learner cards (the study engine's `cards` table);
-    otherwise it says so and changes nothing. The columns are those of the study
-    engine's design; a schema that differs is reported, not guessed at.
+    Only where the schema has per-learner cards: the study engine keeps a learner's
+    FSRS card beside that learner's counts in `learner_words` (the design's name for
+    it was `cards`); otherwise it says so and changes nothing. A schema that differs
+    is reported, not guessed at.
     """
-    if not _has_table(database_url, "cards") or not _has_table(database_url, "learners"):
+    table = next((t for t in ("learner_words", "cards") if _has_table(database_url, t)), None)
+    if table is None or not _has_table(database_url, "learners"):
         return "skipped: this build's schema has no per-learner cards table"
     now = dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -276,15 +292,40 @@ def add_learners_with_cards(database_url: str) -> str:
     numbers = (
         f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {LEARNERS}) "
     )
+    # learner profiles keep a case-folded name (unique) beside the display name
+    if _has_column(database_url, "learners", "name_key"):
+        learners = (
+            "INSERT INTO learners (name, name_key, created_at) "
+            f"SELECT 'Bench learner ' || i, 'bench learner ' || i, '{stamp}' FROM n"
+        )
+    else:
+        learners = (
+            "INSERT INTO learners (name, created_at) "
+            f"SELECT 'Bench learner ' || i, '{stamp}' FROM n"
+        )
+    if table == "learner_words":  # counts beside the card: 3 answers, all correct
+        cards = (
+            "INSERT INTO learner_words (learner_id, word_id, correct_count, wrong_count, "
+            "state, step, stability, difficulty, due, last_review, first_review, last_review_id) "
+            f"SELECT l.id, w.id, 3, 0, 2, NULL, 10.0, 5.0, '{due}', '{stamp}', '{stamp}', 0 "
+        )
+    else:
+        cards = (
+            "INSERT INTO cards (learner_id, word_id, state, step, stability, difficulty, due, "
+            "last_review, first_review, reps, lapses, last_review_id) "
+            f"SELECT l.id, w.id, 2, NULL, 10.0, 5.0, '{due}', '{stamp}', '{stamp}', 3, 0, 0 "
+        )
     statements = [
-        numbers + "INSERT INTO learners (name) SELECT 'Bench learner ' || i FROM n",
-        "INSERT INTO cards (learner_id, word_id, state, step, stability, difficulty, due, "
-        "last_review, first_review, reps, lapses, last_review_id) "
-        f"SELECT l.id, w.id, 2, NULL, 10.0, 5.0, '{due}', '{stamp}', '{stamp}', 3, 0, 0 "
-        "FROM learners l CROSS JOIN "
+        numbers + learners,
+        cards + "FROM learners l CROSS JOIN "
         f"(SELECT id FROM words ORDER BY id LIMIT {CARDS_PER_LEARNER}) w "
         "WHERE l.name LIKE 'Bench learner %'",
     ]
+    if _has_table(database_url, "learner_stats"):  # every learner has a totals row
+        statements.append(
+            "INSERT INTO learner_stats (learner_id) SELECT id FROM learners "
+            "WHERE name LIKE 'Bench learner %'"
+        )
     try:
         if database_url.startswith("sqlite"):
             import sqlite3
@@ -297,4 +338,4 @@ def add_learners_with_cards(database_url: str) -> str:
             psql("BEGIN; " + "; ".join(statements) + "; COMMIT", database=database)
     except Exception as error:  # a schema unlike the design: say so, measure without
         return f"skipped: cannot add learners with cards ({error})"
-    return f"added {LEARNERS} learners holding {CARDS_PER_LEARNER} cards each"
+    return f"added {LEARNERS} learners holding {CARDS_PER_LEARNER} cards each ({table})"

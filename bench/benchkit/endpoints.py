@@ -157,8 +157,9 @@ PAGES = (
     ),
 )
 
-# Pages that depend on a session launched by the harness come after the read-only ones.
-NEEDS_LAUNCH = frozenset({"page_flashcards", "frag_flashcard_next"})
+# Paths that depend on a session launched by the harness come after the read-only ones
+# (the next card: its queue is fixed at the first GET, later GETs read the same card).
+NEEDS_LAUNCH = frozenset({"next_card", "page_flashcards", "frag_flashcard_next"})
 
 # (deepest page, its first page): "the deepest words page <= 1.5x the first"
 DEEP_PAIRS = (("words_last", "words_p1"), ("page_words_last", "page_words_english"))

@@ -27,6 +27,8 @@ GROWTH_FLOOR = 1.05  # a second instance must add throughput beyond the noise
 WEIGHT_LIMIT_BYTES = 50 * 1024
 RSS_LIMIT_MB = 150
 REVIEW_VERSUS_LIMIT = 1.2  # recording a review costs at most 1.2x the baseline's
+# the next card is as cheap as a single-row read, within side-by-side noise (±15%)
+NEXT_CARD_FLOOR = 0.85
 
 SIDES = ("project", "prototype")  # the baseline's figures are kept under "prototype"
 
@@ -218,7 +220,20 @@ def check_targets(result: dict[str, Any]) -> list[Target]:
             _target("4", f"PostgreSQL <= {PG_LIMIT}x SQLite", "PostgreSQL not run", "—", None)
         )
 
-    # 5. Writes.
+    # 5. Writes, and the study engine's next card against the single-row group show.
+    for db in dbs:
+        for scale in scales:
+            table = _by_key(rows, scale, db)
+            if "next_card" not in table:
+                continue
+            figure, baseline, holds = _both(
+                lambda side, t=table: _relative(
+                    t["next_card"], t.get(REFERENCE_KEY), side, NEXT_CARD_FLOOR
+                ),
+                versus,
+            )
+            name = f"study: next card >= {NEXT_CARD_FLOOR}x group show req/s ({db} {scale}x)"
+            out.append(_target("5", name, figure, baseline, holds))
     writes = [r for r in rows if r.get("kind") == "write"]
     for w in [w for w in writes if w.get("server") != "baseline"]:
         peer = next(
