@@ -13,13 +13,13 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from .openapi_learners import learner_error_statuses, learner_operations, learner_schemas
+from .openapi_schemas import COUNT, INT_ID, PERCENT, TEXT, TEXT_OR_NULL, TIME, TIME_OR_NULL, Schema
 from .pagination import MAX_PAGE
 from .queries.groups import GROUP_SORTS
 from .queries.words import SESSION_WORD_SORTS, WORD_SORTS
 from .web import MAX_ID
 
 JSON = "application/json"
-Schema = dict[str, Any]
 
 
 def ref(name: str) -> Schema:
@@ -35,13 +35,6 @@ def _obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None)
     }
 
 
-INT_ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-COUNT: Schema = {"type": "integer", "minimum": 0}
-TEXT: Schema = {"type": "string"}
-TIME: Schema = {"type": "string", "format": "date-time"}
-TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
-TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
-PERCENT: Schema = {"type": "number", "minimum": 0, "maximum": 100}
 NUMBER: Schema = {"type": "number"}
 RATING: Schema = {"enum": ["again", "hard", "good", "easy"]}
 SCHEDULE: Schema = {

@@ -6,18 +6,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
+from .openapi_schemas import COUNT, INT_ID, PERCENT, TEXT, TEXT_OR_NULL, TIME, TIME_OR_NULL, Schema
 from .queries.classes import CLASS_SORTS
 from .queries.learners import LEARNER_SORTS
-from .web import MAX_ID
 
-Schema = dict[str, Any]
-INT_ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-COUNT: Schema = {"type": "integer", "minimum": 0}
-TEXT: Schema = {"type": "string"}
-TIME: Schema = {"type": "string", "format": "date-time"}
-TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
-TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
-PERCENT: Schema = {"type": "number", "minimum": 0, "maximum": 100}
 # Admin routes besides the resets.
 ADMIN_OPERATIONS = {
     ("get", "/api/learners"),

@@ -98,29 +98,14 @@ _GROUP_CARDS = (
 )
 
 
-async def list_due_word_ids(
-    conn: Conn, *, learner_id: int, group_id: int, now: datetime, limit: int
+async def list_scheduled_word_ids(
+    conn: Conn, *, learner_id: int, group_id: int, now: datetime, due: bool, limit: int
 ) -> list[int]:
-    """The group's words due now for the learner, most overdue first."""
+    """The group's cards by due time: with `due`, those due now (most overdue first);
+    without, those not due yet (study ahead: soonest first)."""
+    comparison = "<=" if due else ">"
     rows = await conn.fetch_all(
-        f"SELECT lw.word_id {_GROUP_CARDS} AND lw.due <= :now "
-        "ORDER BY lw.due, lw.word_id LIMIT :limit",
-        {
-            "learner_id": learner_id,
-            "group_id": group_id,
-            "now": conn.timestamp(now),
-            "limit": limit,
-        },
-    )
-    return [int(row["word_id"]) for row in rows]
-
-
-async def list_ahead_word_ids(
-    conn: Conn, *, learner_id: int, group_id: int, now: datetime, limit: int
-) -> list[int]:
-    """Study ahead: the group's words not yet due, soonest first."""
-    rows = await conn.fetch_all(
-        f"SELECT lw.word_id {_GROUP_CARDS} AND lw.due > :now "
+        f"SELECT lw.word_id {_GROUP_CARDS} AND lw.due {comparison} :now "
         "ORDER BY lw.due, lw.word_id LIMIT :limit",
         {
             "learner_id": learner_id,

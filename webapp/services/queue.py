@@ -66,13 +66,17 @@ async def build_queue(
         where = {"learner_id": learner_id, "group_id": session["group_id"]}
         entries: list[tuple[int, str]]
         if session["queue_mode"] == "ahead":
-            ahead = await queue.list_ahead_word_ids(conn, **where, now=now, limit=length)
+            ahead = await queue.list_scheduled_word_ids(
+                conn, **where, now=now, due=False, limit=length
+            )
             entries = [(word_id, "ahead") for word_id in ahead]
         elif session["queue_mode"] == "missed":
             missed = await queue.list_missed_word_ids(conn, **where, limit=length)
             entries = [(word_id, "missed") for word_id in missed]
         else:
-            due = await queue.list_due_word_ids(conn, **where, now=now, limit=length)
+            due = await queue.list_scheduled_word_ids(
+                conn, **where, now=now, due=True, limit=length
+            )
             day_start, _ = local_day_bounds(local_today(now, zone), zone)
             used = await queue.count_new_words_used(
                 conn, learner_id=learner_id, session_id=session["id"], day_start=day_start
