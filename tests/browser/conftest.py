@@ -212,8 +212,10 @@ class Watcher:
             self.console_errors.append(message)
 
     def _on_request_failed(self, request: Request) -> None:
-        # Leaving a page cancels its favicon request when that is still loading.
-        if request.failure == "net::ERR_ABORTED" and "/favicon" in request.url:
+        # Leaving a page cancels the reads it still had in flight (its favicon, a
+        # lazily loaded card, a thumbnail): that is the browser, not a failure. A write
+        # cut short is never passed over.
+        if request.failure == "net::ERR_ABORTED" and request.method == "GET":
             return
         self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
