@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db import Conn, to_api_timestamp, utc_now
+from .common import ORDERS
 
 _CORRECT = "CASE WHEN r.correct THEN 1 ELSE 0 END"
 _WRONG = "CASE WHEN r.correct THEN 0 ELSE 1 END"
@@ -70,7 +71,6 @@ CLASS_SORTS = {
     "due_count": "due_count",
     "last_active_at": "last_active_at",
 }
-_ORDERS = {"asc": "ASC", "desc": "DESC"}
 
 
 def percentage(part: int, whole: int) -> float:
@@ -98,7 +98,7 @@ async def list_class_rows(
 ) -> list[dict[str, Any]]:
     """One row per learner who launched a session on the group or reviewed one of its
     words; `limit=None` for every row (the CSV download)."""
-    direction = _ORDERS[order]
+    direction = ORDERS[order]
     sql = _ROWS + (
         f"SELECT * FROM class_rows ORDER BY {CLASS_SORTS[sort]} {direction}, learner_id {direction}"
     )
