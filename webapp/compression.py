@@ -19,6 +19,7 @@ from typing import Any
 import brotli
 from quart import Quart, Response, request
 
+from .response_cache import compressed_body, remember_compressed
 from .web import add_vary
 
 MIN_SIZE = 512
@@ -60,7 +61,10 @@ async def compress_response(response: Response) -> Response:
             _static_cache[key] = compress(data, encoding, quality=11)
         body = _static_cache[key]
     else:
-        body = compress(data, encoding)
+        kept = compressed_body(encoding)
+        body = kept if kept is not None else compress(data, encoding)
+        if kept is None:
+            remember_compressed(encoding, body)
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding
     response.headers["Content-Length"] = str(len(body))

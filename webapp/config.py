@@ -45,6 +45,8 @@ class Settings:
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     # Started for one person on this machine (`make run`): see webapp.security.
     local_mode: bool = False
+    # Memory per worker for rendered GET responses (webapp/response_cache.py); 0: off.
+    response_cache_mb: int = 32
     secret_key_from_env: bool = True
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -171,6 +173,18 @@ def _parse_addresses(raw: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in raw.split(",") if a.strip()) or ("127.0.0.1", "::1")
 
 
+def _parse_cache_size(raw: str) -> int:
+    if not raw.strip():
+        return Settings.response_cache_mb
+    try:
+        size = int(raw)
+    except ValueError:
+        raise ConfigError(f"RESPONSE_CACHE_MB must be a whole number, got {raw!r}") from None
+    if not 0 <= size <= 4096:
+        raise ConfigError(f"RESPONSE_CACHE_MB must be between 0 and 4096, got {size}")
+    return size
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Settings:
@@ -207,6 +221,7 @@ def load_settings(
         default_learner=_parse_default_learner(str(values.get("DEFAULT_LEARNER") or "")),
         forwarded_allow_ips=_parse_addresses(str(values.get("FORWARDED_ALLOW_IPS") or "")),
         local_mode=_parse_bool("LOCAL_MODE", str(values.get("LOCAL_MODE") or "")),
+        response_cache_mb=_parse_cache_size(str(values.get("RESPONSE_CACHE_MB", ""))),
         secret_key_from_env=secret_key_from_env,
         testing=bool(values.get("TESTING", False)),
     )

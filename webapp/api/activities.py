@@ -9,6 +9,7 @@ from quart import request
 from ..errors import InvalidInput, NotFound
 from ..learner import current_learner_id, external_launch_url
 from ..queries import activities
+from ..response_cache import cached
 from ..services import listings, study
 from ..web import ID, conn, json_body, require_id
 from . import api
@@ -21,6 +22,7 @@ def _public(activity: dict[str, Any]) -> dict[str, Any]:
 
 
 @api.get("/study_activities")
+@cached()
 async def list_activities() -> dict[str, Any]:
     page = listings.ACTIVITIES.parse(request.args)
     listing = await listings.ACTIVITIES.fetch(await conn(), page)
@@ -28,6 +30,7 @@ async def list_activities() -> dict[str, Any]:
 
 
 @api.get(f"/study_activities/<{ID}:activity_id>")
+@cached()
 async def show_activity(activity_id: int) -> dict[str, Any]:
     activity = await activities.get_activity(await conn(), activity_id)
     if activity is None:
@@ -36,6 +39,7 @@ async def show_activity(activity_id: int) -> dict[str, Any]:
 
 
 @api.get(f"/study_activities/<{ID}:activity_id>/study_sessions")
+@cached()
 async def list_activity_sessions(activity_id: int) -> dict[str, Any]:
     page = listings.SESSIONS.parse(request.args)
     db = await conn()

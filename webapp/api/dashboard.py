@@ -6,12 +6,14 @@ from typing import Any
 
 from ..errors import NotFound
 from ..learner import current_learner_id
+from ..response_cache import cached
 from ..services import dashboard, progress
 from ..web import conn, settings, timezone_arg
 from . import api
 
 
 @api.get("/dashboard/last_study_session")
+@cached()
 async def last_study_session() -> dict[str, Any]:
     session = await dashboard.last_session(await conn(), learner_id=current_learner_id())
     if session is None:
@@ -20,12 +22,14 @@ async def last_study_session() -> dict[str, Any]:
 
 
 @api.get("/dashboard/study_progress")
+@cached()
 async def study_progress() -> dict[str, Any]:
     return await dashboard.study_progress(await conn(), learner_id=current_learner_id())
 
 
 @api.get("/dashboard/quick_stats")
 @api.get("/dashboard/quick-stats")
+@cached()
 async def quick_stats() -> dict[str, Any]:
     db = await conn()
     zone = await dashboard.resolve_timezone(
@@ -35,6 +39,7 @@ async def quick_stats() -> dict[str, Any]:
 
 
 @api.get("/dashboard/due")
+@cached()
 async def due() -> dict[str, Any]:
     """Due now, due today, known words and the 7-day forecast, in the learner's zone."""
     db = await conn()

@@ -7,6 +7,7 @@ from typing import Any
 from quart import request
 
 from ..learner import current_learner_id, viewer_learner_id
+from ..response_cache import cached
 from ..services import authoring, listings
 from ..web import ID, conn
 from . import api
@@ -14,12 +15,14 @@ from .authoring import GROUP_WRITES, group_show
 
 
 @api.get("/groups")
+@cached()
 async def list_groups() -> dict[str, Any]:
     page = listings.GROUPS.parse(request.args)
     return (await listings.GROUPS.fetch(await conn(), page)).as_json()
 
 
 @api.route(f"/groups/<{ID}:group_id>", methods=["GET", "PATCH", "DELETE"])
+@cached()
 async def show_group(group_id: int) -> dict[str, Any]:
     if request.method != "GET":  # one rule per path: see api/authoring.py
         return await GROUP_WRITES[request.method](group_id)
@@ -27,6 +30,7 @@ async def show_group(group_id: int) -> dict[str, Any]:
 
 
 @api.get(f"/groups/<{ID}:group_id>/words")
+@cached()
 async def list_group_words(group_id: int) -> dict[str, Any]:
     page = listings.WORDS.parse(request.args)
     db = await conn()
@@ -38,6 +42,7 @@ async def list_group_words(group_id: int) -> dict[str, Any]:
 
 
 @api.get(f"/groups/<{ID}:group_id>/study_sessions")
+@cached()
 async def list_group_sessions(group_id: int) -> dict[str, Any]:
     page = listings.SESSIONS.parse(request.args)
     db = await conn()

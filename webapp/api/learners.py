@@ -14,6 +14,7 @@ from ..learner_limits import (
     count_profile_creation,
     move_codes_blocked,
 )
+from ..response_cache import cached
 from ..security import require_admin
 from ..services import DEFAULT_LEARNER_ID, learner_export, listings
 from ..services import learners as profiles
@@ -56,6 +57,7 @@ async def create_learner() -> tuple[dict[str, Any], int]:
 
 
 @api.get("/learners/me")
+@cached()
 async def show_me() -> dict[str, Any]:
     return await profiles.profile(await conn(), current_learner_id())
 

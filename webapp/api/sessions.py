@@ -9,6 +9,7 @@ from quart import Response, request
 from ..errors import InvalidInput, NotFound
 from ..learner import current_learner_id
 from ..queries import sessions
+from ..response_cache import cached
 from ..scheduling import RATINGS
 from ..services import listings, queue, reviews
 from ..web import ID, conn, json_body, require_bool, settings
@@ -27,6 +28,7 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 
 @api.get("/study_sessions")
+@cached()
 async def list_sessions() -> dict[str, Any]:
     page = listings.SESSIONS.parse(request.args)
     listing = await listings.SESSIONS.fetch(await conn(), page, learner_id=current_learner_id())
@@ -34,11 +36,13 @@ async def list_sessions() -> dict[str, Any]:
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>")
+@cached()
 async def show_session(session_id: int) -> dict[str, Any]:
     return await _existing_session(session_id)
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/words")
+@cached()
 async def list_session_words(session_id: int) -> dict[str, Any]:
     page = listings.SESSION_WORDS.parse(request.args)
     await _existing_session(session_id)
@@ -83,6 +87,7 @@ async def review_word(session_id: int, word_id: int) -> tuple[dict[str, Any], in
 
 
 @api.get(f"/study_sessions/<{ID}:session_id>/next")
+@cached()
 async def next_word(session_id: int) -> dict[str, Any] | Response:
     session = await _existing_session(session_id)
     db = await conn()

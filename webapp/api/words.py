@@ -7,6 +7,7 @@ from typing import Any
 from quart import request
 
 from ..learner import viewer_learner_id
+from ..response_cache import cached
 from ..services import authoring, listings
 from ..web import ID, conn
 from . import api
@@ -14,6 +15,7 @@ from .authoring import WORD_WRITES
 
 
 @api.get("/words")
+@cached()
 async def list_words() -> dict[str, Any]:
     page = listings.WORDS.parse(request.args)
     listing = await listings.fetch_words(
@@ -23,6 +25,7 @@ async def list_words() -> dict[str, Any]:
 
 
 @api.route(f"/words/<{ID}:word_id>", methods=["GET", "PATCH", "DELETE"])
+@cached()
 async def show_word(word_id: int) -> dict[str, Any]:
     if request.method != "GET":  # one rule per path: see api/authoring.py
         return await WORD_WRITES[request.method](word_id)

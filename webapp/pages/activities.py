@@ -11,6 +11,7 @@ from ..errors import NotFound
 from ..learner import current_learner_id, viewer_learner_id
 from ..queries import activities, groups
 from ..queries.activities import BUILTIN_STUDY_PAGES
+from ..response_cache import cached
 from ..services import listings, study
 from ..web import ID, conn, parse_id
 from . import pages
@@ -25,6 +26,7 @@ async def _existing_activity(activity_id: int) -> dict[str, Any]:
 
 
 @pages.get("/study_activities")
+@cached()
 async def list_activities() -> Response:
     db = await conn()
     items = await activities.list_activities_page(db, limit=1000, offset=0)
@@ -37,6 +39,7 @@ async def list_activities() -> Response:
 
 
 @pages.get(f"/study_activities/<{ID}:activity_id>")
+@cached()
 async def show_activity(activity_id: int) -> Response:
     activity = await _existing_activity(activity_id)
     page = listings.SESSIONS.parse(request.args, per_page=PAGE_SIZE)

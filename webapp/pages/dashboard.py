@@ -7,6 +7,7 @@ from typing import Any
 from quart import Response
 
 from ..learner import current_learner_id
+from ..response_cache import cached
 from ..services import dashboard
 from ..web import conn, settings
 from . import pages
@@ -34,6 +35,7 @@ async def _dashboard_context() -> dict[str, Any]:
 
 
 @pages.get("/dashboard")
+@cached()
 async def show_dashboard() -> Response:
     return await render_page(
         "dashboard.html",
@@ -44,6 +46,7 @@ async def show_dashboard() -> Response:
 
 
 @pages.get("/dashboard/cards/<any(last_session, progress, stats):card>")
+@cached()
 async def dashboard_card(card: str) -> Response:
     """One card alone: the card refreshes itself in place."""
     db = await conn()

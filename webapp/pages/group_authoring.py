@@ -15,6 +15,7 @@ from ..japanese import clean_query, search_patterns
 from ..learner import viewer_learner_id
 from ..queries import words
 from ..queries.word_search import RELEVANCE
+from ..response_cache import cached
 from ..security import require_admin
 from ..services import authoring
 from ..web import ID, conn, is_partial_request, parse_id
@@ -70,6 +71,7 @@ async def rename_form(group_id: int) -> ResponseTypes:
 
 
 @pages.get(f"/groups/<{ID}:group_id>/title")
+@cached()
 async def group_title(group_id: int) -> Response:
     return await _title(group_id, editing=False)
 
@@ -91,6 +93,7 @@ async def rename_group(group_id: int) -> ResponseTypes:
 
 
 @pages.get(f"/groups/<{ID}:group_id>/picker")
+@cached()
 async def word_picker(group_id: int) -> Response:
     """Search-as-you-type results with an Add button per word (a real GET form)."""
     require_admin()

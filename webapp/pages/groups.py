@@ -12,6 +12,7 @@ from ..db import Conn
 from ..errors import NotFound
 from ..learner import viewer_learner_id
 from ..queries import activities, groups
+from ..response_cache import cached
 from ..services import listings
 from ..web import ID, conn, settings
 from . import pages
@@ -19,6 +20,7 @@ from .rendering import PAGE_SIZE, chosen_sort, render_page
 
 
 @pages.get("/groups")
+@cached()
 async def list_groups() -> Response:
     return await render_group_list()
 
@@ -76,6 +78,7 @@ async def shown_group(db: Conn, group_id: int) -> dict[str, Any]:
 
 
 @pages.get(f"/groups/<{ID}:group_id>")
+@cached()
 async def show_group(group_id: int) -> Response:
     db = await conn()
     group = await shown_group(db, group_id)

@@ -13,6 +13,7 @@ from ..charts import forecast_chart
 from ..db import Conn, parse_timestamp
 from ..learner import current_learner_id
 from ..queries import stats
+from ..response_cache import cached
 from ..services import dashboard, progress
 from ..web import conn, settings
 from . import pages
@@ -47,6 +48,7 @@ pages.add_app_template_filter(local_datetime, "local_datetime")
 
 
 @pages.get("/dashboard/cards/due")
+@cached()
 async def due_card() -> Response:
     """The "Due" card alone: it refreshes itself in place."""
     return await render_page("_dashboard_due.html", **await due_card_context(await conn()))

@@ -10,6 +10,7 @@ from quart.typing import ResponseTypes
 from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id, external_launch_url
 from ..queries import activities, sessions
+from ..response_cache import cached
 from ..services import flashcards, listings, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
@@ -25,6 +26,7 @@ async def _existing_session(session_id: int) -> dict[str, Any]:
 
 
 @pages.get("/study_sessions")
+@cached()
 async def list_sessions() -> Response:
     page = listings.SESSIONS.parse(request.args, per_page=PAGE_SIZE)
     listing = await listings.SESSIONS.fetch(await conn(), page, learner_id=current_learner_id())
@@ -40,6 +42,7 @@ async def list_sessions() -> Response:
 
 
 @pages.get(f"/study_sessions/<{ID}:session_id>")
+@cached()
 async def show_session(session_id: int) -> Response:
     session = await _existing_session(session_id)
     # the page shows a session's words in one order (the API can sort them)
@@ -100,6 +103,7 @@ async def _render_flashcard(session: dict[str, Any], revealed: bool) -> Response
 
 
 @pages.get(f"/study_sessions/<{ID}:session_id>/flashcards")
+@cached()
 async def flashcards_page(session_id: int) -> Response:
     session = await _existing_session(session_id)
     return await _render_flashcard(

@@ -10,6 +10,7 @@ from quart.typing import ResponseTypes
 from ..admin_auth import sign_in_allowed
 from ..errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from ..learner import current_learner_id, resolved
+from ..response_cache import cached
 from ..security import (
     admin_mode,
     end_admin_session,
@@ -56,6 +57,7 @@ _settings_page = settings_page
 
 
 @pages.get("/settings")
+@cached()
 async def show_settings() -> Response:
     return await _settings_page()
 

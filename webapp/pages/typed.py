@@ -20,6 +20,7 @@ from ..answers import Asks, Check, Verdict, check_answer, expected_reading
 from ..errors import Conflict, InvalidInput, NotFound
 from ..learner import current_learner_id
 from ..queries import words
+from ..response_cache import cached
 from ..services import dashboard, flashcards, reviews
 from ..web import ID, conn, is_partial_request, parse_id, settings
 from . import pages
@@ -84,6 +85,7 @@ async def _render(
 
 
 @pages.get(f"/study_sessions/<{ID}:session_id>/typed")
+@cached()
 async def typed_page(session_id: int) -> Response:
     session = await existing_session(session_id)
     return await _render(session, _asks_arg(request.args.get("asks")))

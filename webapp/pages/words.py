@@ -8,6 +8,7 @@ from ..errors import NotFound
 from ..japanese import clean_query
 from ..learner import viewer_learner_id
 from ..queries import words
+from ..response_cache import cached
 from ..services import listings, progress
 from ..web import ID, conn
 from . import pages
@@ -16,6 +17,7 @@ from .rendering import PAGE_SIZE, chosen_sort, render_page
 
 
 @pages.get("/words")
+@cached()
 async def list_words() -> Response:
     page = listings.WORDS.parse(request.args, per_page=PAGE_SIZE)
     listing = await listings.fetch_words(
@@ -36,6 +38,7 @@ async def list_words() -> Response:
 
 
 @pages.get(f"/words/<{ID}:word_id>")
+@cached()
 async def show_word(word_id: int) -> Response:
     db = await conn()
     word = await words.get_word(db, word_id, learner_id=viewer_learner_id())
