@@ -116,16 +116,27 @@ async def count_known_words(conn: Conn, learner_id: int) -> int:
 async def count_due_windows(
     conn: Conn, learner_id: int, *, now: datetime, bounds: list[datetime]
 ) -> dict[str, Any]:
-    """`due_now` (due <= now) and `until_<i>` (due < bounds[i]) in one statement."""
+    """`due_now` (due <= now) and `until_<i>` (due < bounds[i]) in one statement.
+
+    Each count is a range of the (learner_id, due) index: overdue cards once, then
+    each window between two bounds, added up here; one CASE per bound over every
+    overdue card instead cost 10x as much (most imported cards are overdue).
+    """
     values: dict[str, Any] = {"learner_id": learner_id, "now": conn.timestamp(now)}
-    parts = ["COUNT(CASE WHEN due <= :now THEN 1 END) AS due_now"]
+    where = "FROM learner_words WHERE learner_id = :learner_id AND due IS NOT NULL"
+    windows = [f"(SELECT COUNT(*) {where} AND due <= :now) AS due_now"]
+    lower = "due > :now"  # the first window starts after now, each later one at its bound
     for index, bound in enumerate(bounds):
         values[f"b{index}"] = conn.timestamp(bound)
-        parts.append(f"COUNT(CASE WHEN due < :b{index} THEN 1 END) AS until_{index}")
-    row = await conn.fetch_one(
-        f"SELECT {', '.join(parts)} FROM learner_words WHERE learner_id = :learner_id"
-        f" AND due IS NOT NULL AND due < :b{len(bounds) - 1}",
-        values,
-    )
+        windows.append(
+            f"(SELECT COUNT(*) {where} AND {lower} AND due < :b{index}) AS window_{index}"
+        )
+        lower = f"due >= :b{index}"
+    row = await conn.fetch_one(f"SELECT {', '.join(windows)}", values)
     assert row is not None
-    return {key: int(value) for key, value in row.items()}
+    counts = {"due_now": int(row["due_now"])}
+    total = counts["due_now"]
+    for index in range(len(bounds)):
+        total += int(row[f"window_{index}"])
+        counts[f"until_{index}"] = total
+    return counts
