@@ -54,6 +54,7 @@ from benchkit.load import (
     fetch,
     fetch_json,
     page_weight,
+    returning_browser_cookie,
     run_wrk,
     single_latency,
 )
@@ -148,6 +149,8 @@ class Run:
         self.weights: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
         self.scale_out: dict[str, Any] = {}
+        # per server: the Cookie header a returning browser sends with every page
+        self.cookies: dict[str, str] = {}
 
     # -- measuring -------------------------------------------------------------------
 
@@ -156,15 +159,28 @@ class Run:
             return list(endpoints)
         return [e for e in endpoints if re.search(self.args.only, e.key)]
 
-    def headers_for(self, ep: Endpoint) -> dict[str, str]:
+    def headers_for(self, ep: Endpoint, server: Server) -> dict[str, str]:
         headers = dict(ep.headers)
         if ep.kind != "api":
-            headers.update(BROWSER_ENCODINGS)  # pages are fetched as a browser would
+            # pages are fetched as a returning browser would: compressed, with its cookie
+            headers.update(BROWSER_ENCODINGS)
+            if self.cookies.get(server.name):
+                headers["Cookie"] = self.cookies[server.name]
         return headers
+
+    def keep_cookie(self, server: Server) -> None:
+        """The cookie of a first visit to the dashboard, sent with every later page."""
+        try:
+            self.cookies[server.name] = returning_browser_cookie(server.port)
+        except Exception as error:  # pages are then measured as first visits, and noted
+            log(f"note: no cookie from {server.name}'s dashboard ({error}); pages go without")
+            self.cookies[server.name] = ""
+        names = sorted({part.split("=", 1)[0] for part in self.cookies[server.name].split("; ")})
+        self.meta.setdefault("page_cookies", {})[server.name] = [n for n in names if n]
 
     def prepare(self, server: Server, ep: Endpoint, path: str) -> dict[str, Any]:
         """Probe the URL, then the sequential single-request latency (it also warms up)."""
-        headers = self.headers_for(ep)
+        headers = self.headers_for(ep, server)
         probe = fetch(server.port, path, headers=headers)
         first_status = probe.status
         for _ in range(2):  # a URL that answers 200 on a second try is measured, and noted
@@ -198,7 +214,7 @@ class Run:
             duration=self.args.duration,
             connections=self.args.connections,
             threads=self.args.threads,
-            headers=self.headers_for(ep),
+            headers=self.headers_for(ep, server),
         )
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu1, (busy1, total1) = group_cpu_seconds(server), machine_cpu()
@@ -275,7 +291,7 @@ class Run:
                     again = single_latency(
                         server.port,
                         path,
-                        headers=self.headers_for(ep),
+                        headers=self.headers_for(ep, server),
                         max_requests=self.args.single_max,
                         max_seconds=self.args.single_seconds,
                         warmup=1,
@@ -482,7 +498,11 @@ class Run:
             wait_healthy(a)
             wait_healthy(b)
             read = "/dashboard"
+            # a returning browser's reads, as in the page rows (SECRET_KEY is shared,
+            # so instance a's cookie is valid on b)
             headers = dict(BROWSER_ENCODINGS)
+            if cookie := returning_browser_cookie(a.port):
+                headers["Cookie"] = cookie
             conns = self.args.connections
 
             def wrk_on(server: Server, connections: int, **kw: Any) -> dict[str, Any]:
@@ -604,6 +624,10 @@ class Run:
         if prototype is not None:
             wait_healthy(prototype)
         ids = placeholder_ids(int(meta["words"]))
+        if self.selected(PAGES):
+            self.keep_cookie(project)
+            if self.args.versus and prototype is not None:
+                self.keep_cookie(prototype)
         log(
             f"{scale}x: measuring {len(self.selected(API))} API endpoints "
             f"({'both servers' if prototype else 'project only'})"
