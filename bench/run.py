@@ -12,6 +12,8 @@ workers) on copies of the same data, then:
   * every page and fragment of the project (n/a while a URL is not served);
   * the review write path: wrk POSTs from 16 connections, then a check that
     every acknowledged review is stored and counted;
+  * the study loop of a class: 100 learners answering a card a second each
+    (bench/study_loop.py, its own process), every request timed, then the same check;
   * the same reads and writes on PostgreSQL (the project alone, 1x unless
     --pg-scales says otherwise), then two one-worker instances on one
     PostgreSQL database against one instance (scale-out);
@@ -36,7 +38,6 @@ import re
 import resource
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -68,6 +69,7 @@ from benchkit.servers import (
     wait_healthy,
     worker_memory,
 )
+from benchkit.study import LEARNERS, loop_summary, measure_study_loop
 from benchkit.targets import check_targets, targets_text
 
 
@@ -149,6 +151,7 @@ class Run:
         self.weights: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
         self.scale_out: dict[str, Any] = {}
+        self.study_loops: list[dict[str, Any]] = []
         # per server: the Cookie header a returning browser sends with every page
         self.cookies: dict[str, str] = {}
 
@@ -381,13 +384,7 @@ class Run:
         for name, sql in queries.items():
             sql = sql.format(sid=int(session_id))
             try:
-                if database_url.startswith("sqlite"):
-                    path = datasets.sqlite_path_of(database_url)
-                    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as con:
-                        value = con.execute(sql).fetchone()[0]
-                else:
-                    value = datasets.psql(sql, database=database_url.rsplit("/", 1)[1])
-                out[name] = None if value in (None, "") else int(value)
+                out[name] = datasets.scalar(database_url, sql)
             except Exception as error:  # a renamed column: report what can be checked
                 log(f"cannot read {name}: {error}")
                 out[name] = None
@@ -462,6 +459,18 @@ class Run:
             + ")",
         }
         log(write_summary(row))
+
+    def measure_study_loop(
+        self, server: Server, scale: int, ids: dict[str, int], database_url: str
+    ) -> None:
+        """100 learners answering a card a second each, for twice a wrk run (10 s at least:
+        about ten answers each)."""
+        seconds = max(10.0, 2 * self.args.duration)
+        log(f"study loop: {LEARNERS} learners on {server.name} for {seconds:g} s")
+        row: dict[str, Any] = {"scale": scale, "db": self.db, "server": server.name}
+        row.update(measure_study_loop(server, database_url, seconds=seconds, group=ids["group"]))
+        self.study_loops.append(row)
+        log(loop_summary(row))
 
     def measure_weights(self, project: Server, ids: dict[str, int]) -> None:
         """Bytes of a first visit to every full page (its scripts, styles and fragments)."""
@@ -650,6 +659,12 @@ class Run:
             self.measure_writes(project, scale, ids, database_url)
             if self.args.versus and prototype is not None and peer_url:
                 self.measure_writes(prototype, scale, ids, peer_url)
+        if not self.args.skip_writes and (
+            not self.args.only or re.search(self.args.only, "study_loop")
+        ):
+            self.measure_study_loop(project, scale, ids, database_url)
+            if self.args.versus and prototype is not None and peer_url:
+                self.measure_study_loop(prototype, scale, ids, peer_url)
         if not self.weights:
             self.measure_weights(project, ids)
         for server in (project, prototype):
@@ -740,25 +755,6 @@ def export_revision(rev: str) -> Path:
     return target
 
 
-def study_loop_note(run: Run) -> None:
-    """The 100-learner study loop needs the study engine's next-card path."""
-    served = [
-        r
-        for r in run.rows
-        if r.get("key") == "next_card" and (r.get("project") or {}).get("single_ms")
-    ]
-    run.notes.append(
-        {
-            "target": "5",
-            "name": "study loop (next card + answer) of 100 learners, p99 <= 50 ms",
-            "detail": "next card served, but the benchmark has no 100-learner loop yet"
-            if served
-            else "not measured: this build does not serve GET /api/study_sessions/:id/next",
-            "holds": None,
-        }
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--rerender"]:
@@ -810,7 +806,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         run.stop_all()
-    study_loop_note(run)
     run.meta.update(load_end=load_average(), wall_s=round(time.monotonic() - started))
     result = {
         "meta": run.meta,
@@ -822,6 +817,7 @@ def main(argv: list[str] | None = None) -> int:
             {k: w.get(k) for k in ("path", "key", "status", "total_bytes")} for w in run.weights
         ],
         "scale_out": run.scale_out,
+        "study_loops": run.study_loops,
         "notes": run.notes,
     }
     result["targets"] = check_targets(result)
