@@ -195,9 +195,14 @@ class Run:
             return {"missing": True, "status": probe.status}
         if first_status != 200:
             log(f"note: {server.name} answered {first_status} to the first GET {path}, then 200")
+        # a page that still sets a cookie for a returning browser costs a signing each time
+        sets_cookie = "set-cookie" in probe.headers
+        if sets_cookie and "Cookie" in headers:
+            log(f"note: {server.name} sent a Set-Cookie to GET {path} despite the cookie")
         return {
             "status": 200,
             "first_probe_status": first_status,
+            "set_cookie": sets_cookie,
             **single_latency(
                 server.port,
                 path,
