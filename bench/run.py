@@ -12,6 +12,8 @@ workers) on copies of the same data, then:
   * every page and fragment of the project (n/a while a URL is not served);
   * the review write path: wrk POSTs from 16 connections, then a check that
     every acknowledged review is stored and counted;
+  * the study loop of a class: 100 learners answering a card a second each
+    (bench/study_loop.py, its own process), every request timed, then the same check;
   * the same reads and writes on PostgreSQL (the project alone, 1x unless
     --pg-scales says otherwise), then two one-worker instances on one
     PostgreSQL database against one instance (scale-out);
@@ -36,7 +38,6 @@ import re
 import resource
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -54,6 +55,7 @@ from benchkit.load import (
     fetch,
     fetch_json,
     page_weight,
+    returning_browser_cookie,
     run_wrk,
     single_latency,
 )
@@ -67,6 +69,7 @@ from benchkit.servers import (
     wait_healthy,
     worker_memory,
 )
+from benchkit.study import LEARNERS, loop_summary, measure_study_loop
 from benchkit.targets import check_targets, targets_text
 
 
@@ -148,6 +151,9 @@ class Run:
         self.weights: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
         self.scale_out: dict[str, Any] = {}
+        self.study_loops: list[dict[str, Any]] = []
+        # per server: the Cookie header a returning browser sends with every page
+        self.cookies: dict[str, str] = {}
 
     # -- measuring -------------------------------------------------------------------
 
@@ -156,15 +162,28 @@ class Run:
             return list(endpoints)
         return [e for e in endpoints if re.search(self.args.only, e.key)]
 
-    def headers_for(self, ep: Endpoint) -> dict[str, str]:
+    def headers_for(self, ep: Endpoint, server: Server) -> dict[str, str]:
         headers = dict(ep.headers)
         if ep.kind != "api":
-            headers.update(BROWSER_ENCODINGS)  # pages are fetched as a browser would
+            # pages are fetched as a returning browser would: compressed, with its cookie
+            headers.update(BROWSER_ENCODINGS)
+            if self.cookies.get(server.name):
+                headers["Cookie"] = self.cookies[server.name]
         return headers
+
+    def keep_cookie(self, server: Server) -> None:
+        """The cookie of a first visit to the dashboard, sent with every later page."""
+        try:
+            self.cookies[server.name] = returning_browser_cookie(server.port)
+        except Exception as error:  # pages are then measured as first visits, and noted
+            log(f"note: no cookie from {server.name}'s dashboard ({error}); pages go without")
+            self.cookies[server.name] = ""
+        names = sorted({part.split("=", 1)[0] for part in self.cookies[server.name].split("; ")})
+        self.meta.setdefault("page_cookies", {})[server.name] = [n for n in names if n]
 
     def prepare(self, server: Server, ep: Endpoint, path: str) -> dict[str, Any]:
         """Probe the URL, then the sequential single-request latency (it also warms up)."""
-        headers = self.headers_for(ep)
+        headers = self.headers_for(ep, server)
         probe = fetch(server.port, path, headers=headers)
         first_status = probe.status
         for _ in range(2):  # a URL that answers 200 on a second try is measured, and noted
@@ -176,9 +195,14 @@ class Run:
             return {"missing": True, "status": probe.status}
         if first_status != 200:
             log(f"note: {server.name} answered {first_status} to the first GET {path}, then 200")
+        # a page that still sets a cookie for a returning browser costs a signing each time
+        sets_cookie = "set-cookie" in probe.headers
+        if sets_cookie and "Cookie" in headers:
+            log(f"note: {server.name} sent a Set-Cookie to GET {path} despite the cookie")
         return {
             "status": 200,
             "first_probe_status": first_status,
+            "set_cookie": sets_cookie,
             **single_latency(
                 server.port,
                 path,
@@ -198,7 +222,7 @@ class Run:
             duration=self.args.duration,
             connections=self.args.connections,
             threads=self.args.threads,
-            headers=self.headers_for(ep),
+            headers=self.headers_for(ep, server),
         )
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu1, (busy1, total1) = group_cpu_seconds(server), machine_cpu()
@@ -275,7 +299,7 @@ class Run:
                     again = single_latency(
                         server.port,
                         path,
-                        headers=self.headers_for(ep),
+                        headers=self.headers_for(ep, server),
                         max_requests=self.args.single_max,
                         max_seconds=self.args.single_seconds,
                         warmup=1,
@@ -365,13 +389,7 @@ class Run:
         for name, sql in queries.items():
             sql = sql.format(sid=int(session_id))
             try:
-                if database_url.startswith("sqlite"):
-                    path = datasets.sqlite_path_of(database_url)
-                    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as con:
-                        value = con.execute(sql).fetchone()[0]
-                else:
-                    value = datasets.psql(sql, database=database_url.rsplit("/", 1)[1])
-                out[name] = None if value in (None, "") else int(value)
+                out[name] = datasets.scalar(database_url, sql)
             except Exception as error:  # a renamed column: report what can be checked
                 log(f"cannot read {name}: {error}")
                 out[name] = None
@@ -447,6 +465,18 @@ class Run:
         }
         log(write_summary(row))
 
+    def measure_study_loop(
+        self, server: Server, scale: int, ids: dict[str, int], database_url: str
+    ) -> None:
+        """100 learners answering a card a second each, for twice a wrk run (10 s at least:
+        about ten answers each)."""
+        seconds = max(10.0, 2 * self.args.duration)
+        log(f"study loop: {LEARNERS} learners on {server.name} for {seconds:g} s")
+        row: dict[str, Any] = {"scale": scale, "db": self.db, "server": server.name}
+        row.update(measure_study_loop(server, database_url, seconds=seconds, group=ids["group"]))
+        self.study_loops.append(row)
+        log(loop_summary(row))
+
     def measure_weights(self, project: Server, ids: dict[str, int]) -> None:
         """Bytes of a first visit to every full page (its scripts, styles and fragments)."""
         for ep in self.selected(PAGES):
@@ -482,7 +512,11 @@ class Run:
             wait_healthy(a)
             wait_healthy(b)
             read = "/dashboard"
+            # a returning browser's reads, as in the page rows (SECRET_KEY is shared,
+            # so instance a's cookie is valid on b)
             headers = dict(BROWSER_ENCODINGS)
+            if cookie := returning_browser_cookie(a.port):
+                headers["Cookie"] = cookie
             conns = self.args.connections
 
             def wrk_on(server: Server, connections: int, **kw: Any) -> dict[str, Any]:
@@ -604,6 +638,10 @@ class Run:
         if prototype is not None:
             wait_healthy(prototype)
         ids = placeholder_ids(int(meta["words"]))
+        if self.selected(PAGES):
+            self.keep_cookie(project)
+            if self.args.versus and prototype is not None:
+                self.keep_cookie(prototype)
         log(
             f"{scale}x: measuring {len(self.selected(API))} API endpoints "
             f"({'both servers' if prototype else 'project only'})"
@@ -626,6 +664,12 @@ class Run:
             self.measure_writes(project, scale, ids, database_url)
             if self.args.versus and prototype is not None and peer_url:
                 self.measure_writes(prototype, scale, ids, peer_url)
+        if not self.args.skip_writes and (
+            not self.args.only or re.search(self.args.only, "study_loop")
+        ):
+            self.measure_study_loop(project, scale, ids, database_url)
+            if self.args.versus and prototype is not None and peer_url:
+                self.measure_study_loop(prototype, scale, ids, peer_url)
         if not self.weights:
             self.measure_weights(project, ids)
         for server in (project, prototype):
@@ -716,25 +760,6 @@ def export_revision(rev: str) -> Path:
     return target
 
 
-def study_loop_note(run: Run) -> None:
-    """The 100-learner study loop needs the study engine's next-card path."""
-    served = [
-        r
-        for r in run.rows
-        if r.get("key") == "next_card" and (r.get("project") or {}).get("single_ms")
-    ]
-    run.notes.append(
-        {
-            "target": "5",
-            "name": "study loop (next card + answer) of 100 learners, p99 <= 50 ms",
-            "detail": "next card served, but the benchmark has no 100-learner loop yet"
-            if served
-            else "not measured: this build does not serve GET /api/study_sessions/:id/next",
-            "holds": None,
-        }
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--rerender"]:
@@ -786,7 +811,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         run.stop_all()
-    study_loop_note(run)
     run.meta.update(load_end=load_average(), wall_s=round(time.monotonic() - started))
     result = {
         "meta": run.meta,
@@ -798,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
             {k: w.get(k) for k in ("path", "key", "status", "total_bytes")} for w in run.weights
         ],
         "scale_out": run.scale_out,
+        "study_loops": run.study_loops,
         "notes": run.notes,
     }
     result["targets"] = check_targets(result)

@@ -213,6 +213,19 @@ def psql(sql: str, *, database: str = "postgres", timeout: float = 600) -> str:
     return proc.stdout.strip()
 
 
+def scalar(database_url: str, sql: str) -> int | None:
+    """One integer read straight from a run's database (read-only on SQLite)."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        path = sqlite_path_of(database_url)
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as con:
+            value = con.execute(sql).fetchone()[0]
+    else:
+        value = psql(sql, database=database_url.rsplit("/", 1)[1])
+    return None if value in (None, "") else int(value)
+
+
 def project_postgres_copy(
     dataset: Path,
     scale: int,

@@ -10,6 +10,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from typing import Any
 
 from . import BENCH_DIR
@@ -121,6 +122,27 @@ def fetch(
         )
     finally:
         conn.close()
+
+
+def returning_browser_cookie(port: int, path: str = "/dashboard") -> str:
+    """The Cookie header a browser sends after its first visit to `path`: every cookie
+    that visit set (Quart's signed `session`, which holds the page's CSRF token).
+    Without it every page request mints a new token and sends a new Set-Cookie, which
+    a browser coming back to the portal does not cause."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers=BROWSER_ENCODINGS)
+        response = conn.getresponse()
+        response.read()
+        jar = SimpleCookie()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                jar.load(value)
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} answered {response.status}: no cookie to keep")
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
 def fetch_json(port: int, path: str, **kwargs: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .study import loop_summary
 from .targets import targets_markdown
 
 COLUMNS = (
@@ -115,6 +116,8 @@ def markdown_report(result: dict[str, Any]) -> str:
     ]
     writes = [r for r in result["rows"] if r.get("kind") == "write"]
     lines += [f"- {write_summary(w)}" for w in writes] or ["- not run"]
+    lines += ["", "## Study loop of a class", ""]
+    lines += [f"- {loop_summary(r)}" for r in result.get("study_loops") or []] or ["- not run"]
     lines += ["", "## Memory (VmRSS after the run)", ""]
     for m in result.get("memory", []):
         workers = ", ".join(f"{w['rss_mb']:.0f}" for w in m.get("workers", []))
