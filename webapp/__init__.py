@@ -84,6 +84,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     async def disconnect_database() -> None:
         await database.disconnect()
 
+    # Every hook is `async def`: Quart runs a plain function in a worker thread, a
+    # thread hop per hook and request (three of them cost more than a cached page).
     # Order matters: the Host first, then the whole body (bounded in size and time)
     # before anything takes a database connection, then the Bearer verdict.
     app.before_request(check_host)
