@@ -47,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import PROJECT_ROOT, RESULTS_DIR, TARGET, WORK_DIR, log, target_root
+from benchkit import PG_BENCH_DB, PROJECT_ROOT, RESULTS_DIR, TARGET, WORK_DIR, log, target_root
 from benchkit import data as datasets
 from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint, placeholder_ids
 from benchkit.load import (
@@ -93,6 +93,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="PostgreSQL only (database lp_bench), no SQLite part",
     )
     p.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    p.add_argument(
+        "--pg-database",
+        default=PG_BENCH_DB,
+        help="the database each PostgreSQL part is cloned into and dropped again (default\n"
+        "%(default)s; the baseline's gets _peer after it): another name lets two runs\n"
+        "share the PostgreSQL server without dropping each other's copy",
+    )
     p.add_argument("--pg-scales", help="dataset scales of the PostgreSQL part (default 1)")
     p.add_argument("--no-scale-out", action="store_true", help="skip the two-instance part")
     p.add_argument("--no-prototype", action="store_true", help="measure the project alone")
@@ -715,7 +722,11 @@ class Run:
         meta = datasets.dataset_meta(dataset)
         if postgres:
             database_url = datasets.project_postgres_copy(
-                dataset, scale, fresh=fresh, settings=self.args.pg_settings
+                dataset,
+                scale,
+                fresh=fresh,
+                database=self.args.pg_database,
+                settings=self.args.pg_settings,
             )
         else:
             database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
@@ -732,7 +743,7 @@ class Run:
             root = self.args.versus
             if postgres:
                 peer_url = datasets.project_postgres_copy(
-                    dataset, scale, fresh=fresh, root=root, database="lp_bench_peer"
+                    dataset, scale, fresh=fresh, root=root, database=f"{self.args.pg_database}_peer"
                 )
             else:
                 copy = datasets.project_sqlite_copy(
