@@ -10,8 +10,10 @@ workers) on copies of the same data, then:
     goes first endpoint by endpoint: wrk throughput and latency, and the
     median of sequential single requests over one keep-alive connection;
   * every page and fragment of the project (n/a while a URL is not served);
-  * the review write path: wrk POSTs from 16 connections, then a check that
-    every acknowledged review is stored and counted;
+  * the review write path: wrk POSTs from 16 connections, first into one session
+    of one learner (its worst case), then as a class of 16 learners with a session
+    each (the target's row), each followed by a check that every acknowledged
+    review is stored and counted;
   * the study loop of a class: 100 learners answering a card a second each
     (bench/study_loop.py, its own process), every request timed, then the same check;
   * the same reads and writes on PostgreSQL (the project alone, 1x unless
@@ -501,7 +503,7 @@ class Run:
         one: Crowd | None = None
         if session_id is not None:
             one = [{"id": 1, "token": None, "session_id": session_id}]
-        self.write_row(project, scale, database_url, words, one, threads=2)
+        self.write_row(project, scale, database_url, words, one, learners=1, threads=2)
         try:
             crowd: Crowd | None = self.class_of(project, database_url, ids["group"])
         except Exception as error:  # a build without learner profiles: noted in the row
@@ -509,7 +511,7 @@ class Run:
             crowd = None
         # one wrk thread: its connections take the learners in turn, so a learner has about
         # one answer in flight at a time, as a learner answering one card at a time
-        self.write_row(project, scale, database_url, words, crowd, threads=1)
+        self.write_row(project, scale, database_url, words, crowd, learners=CLASS_SIZE, threads=1)
 
     def write_row(
         self,
@@ -519,9 +521,9 @@ class Run:
         words: list[int],
         crowd: Crowd | None,
         *,
+        learners: int,
         threads: int,
     ) -> None:
-        learners = CLASS_SIZE if crowd is None or crowd[0].get("token") else 1
         row: dict[str, Any] = {
             "scale": scale,
             "db": self.db,
