@@ -10,8 +10,10 @@ workers) on copies of the same data, then:
     goes first endpoint by endpoint: wrk throughput and latency, and the
     median of sequential single requests over one keep-alive connection;
   * every page and fragment of the project (n/a while a URL is not served);
-  * the review write path: wrk POSTs from 16 connections, then a check that
-    every acknowledged review is stored and counted;
+  * the review write path: wrk POSTs from 16 connections, first into one session
+    of one learner (its worst case), then as a class of 16 learners with a session
+    each (the target's row), each followed by a check that every acknowledged
+    review is stored and counted;
   * the study loop of a class: 100 learners answering a card a second each
     (bench/study_loop.py, its own process), every request timed, then the same check;
   * the same reads and writes on PostgreSQL (the project alone, 1x unless
@@ -47,7 +49,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import PROJECT_ROOT, RESULTS_DIR, TARGET, WORK_DIR, log, target_root
+from benchkit import PG_BENCH_DB, PROJECT_ROOT, RESULTS_DIR, TARGET, WORK_DIR, log, target_root
 from benchkit import data as datasets
 from benchkit.endpoints import API, NEEDS_LAUNCH, PAGES, Endpoint, placeholder_ids
 from benchkit.load import (
@@ -69,8 +71,11 @@ from benchkit.servers import (
     wait_healthy,
     worker_memory,
 )
-from benchkit.study import LEARNERS, loop_summary, measure_study_loop
+from benchkit.study import CLASS_SIZE, LEARNERS, enrol_class, loop_summary, measure_study_loop
 from benchkit.targets import check_targets, targets_text
+
+# learners answering reviews: [{"id", "token" (None: the default learner), "session_id"}]
+Crowd = list[dict[str, Any]]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -90,10 +95,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="PostgreSQL only (database lp_bench), no SQLite part",
     )
     p.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    p.add_argument(
+        "--pg-database",
+        default=PG_BENCH_DB,
+        help="the database each PostgreSQL part is cloned into and dropped again (default\n"
+        "%(default)s; the baseline's gets _peer after it): another name lets two runs\n"
+        "share the PostgreSQL server without dropping each other's copy",
+    )
     p.add_argument("--pg-scales", help="dataset scales of the PostgreSQL part (default 1)")
     p.add_argument("--no-scale-out", action="store_true", help="skip the two-instance part")
     p.add_argument("--no-prototype", action="store_true", help="measure the project alone")
-    p.add_argument("--only", help="regular expression on endpoint keys (a partial run)")
+    p.add_argument(
+        "--only",
+        help="regular expression on endpoint keys (a partial run); the writes are 'reviews',\n"
+        "the study loop 'study_loop', the two instances 'scale_out' (PostgreSQL part)",
+    )
     p.add_argument("--skip-writes", action="store_true")
     p.add_argument(
         "--project",
@@ -152,6 +168,8 @@ class Run:
         self.notes: list[dict[str, Any]] = []
         self.scale_out: dict[str, Any] = {}
         self.study_loops: list[dict[str, Any]] = []
+        # per database: the class of learners the review writes answer as
+        self.classes: dict[str, Crowd] = {}
         # per server: the Cookie header a returning browser sends with every page
         self.cookies: dict[str, str] = {}
 
@@ -373,21 +391,26 @@ class Run:
             page += 1
         return ids[:limit]
 
-    def counters(self, database_url: str, session_id: int) -> dict[str, int | None]:
-        """Stored rows and every counter a review moves, read straight from the database."""
+    def counters(self, database_url: str, crowd: Crowd) -> dict[str, int | None]:
+        """Stored rows and every counter a review moves, over the sessions and learners of
+        `crowd`, read straight from the database."""
+        sessions = ",".join(str(int(m["session_id"])) for m in crowd)
+        learners = ",".join(str(int(m["id"])) for m in crowd)
         queries = {
-            "rows": "SELECT COUNT(*) FROM words_review_items WHERE study_session_id = {sid}",
-            "session_counter": "SELECT correct_count + wrong_count FROM study_sessions "
-            "WHERE id = {sid}",
+            "rows": "SELECT COUNT(*) FROM words_review_items "
+            f"WHERE study_session_id IN ({sessions})",
+            "session_counter": "SELECT COALESCE(SUM(correct_count + wrong_count), 0) "
+            f"FROM study_sessions WHERE id IN ({sessions})",
             "word_counters": "SELECT SUM(correct_count + wrong_count) FROM words",
             # with the study engine a word's counts are per learner
-            "learner_word_counters": "SELECT SUM(correct_count + wrong_count) FROM learner_words",
-            "learner_counter": "SELECT correct_count + wrong_count FROM learner_stats "
-            "WHERE learner_id = 1",
+            "learner_word_counters": "SELECT COALESCE(SUM(correct_count + wrong_count), 0) "
+            f"FROM learner_words WHERE learner_id IN ({learners})",
+            # a new learner has no totals row before its first answer: 0, not unknown
+            "learner_counter": "SELECT COALESCE(SUM(correct_count + wrong_count), 0) "
+            f"FROM learner_stats WHERE learner_id IN ({learners})",
         }
         out: dict[str, int | None] = {}
         for name, sql in queries.items():
-            sql = sql.format(sid=int(session_id))
             try:
                 out[name] = datasets.scalar(database_url, sql)
             except Exception as error:  # a renamed column: report what can be checked
@@ -395,65 +418,50 @@ class Run:
                 out[name] = None
         return out
 
-    def measure_writes(
-        self, project: Server, scale: int, ids: dict[str, int], database_url: str
-    ) -> None:
-        row: dict[str, Any] = {
-            "scale": scale,
-            "db": self.db,
-            "kind": "write",
-            "key": "reviews",
-            "label": "POST review",
-            "server": project.name,
+    @staticmethod
+    def api_review_count(server: Server, crowd: Crowd) -> int | None:
+        """The sessions' `review_items_count` as the API shows them to their learners."""
+        total = 0
+        for member in crowd:
+            token = member.get("token")
+            shown = fetch_json(
+                server.port,
+                f"/api/study_sessions/{member['session_id']}",
+                headers={"X-Learner-Token": token} if token else None,
+            )
+            if shown.get("review_items_count") is None:
+                return None
+            total += int(shown["review_items_count"])
+        return total
+
+    def counts(self, server: Server, database_url: str, crowd: Crowd) -> dict[str, int | None]:
+        return {
+            **self.counters(database_url, crowd),
+            "api_review_items_count": self.api_review_count(server, crowd),
         }
-        self.rows.append(row)
-        session_id = self.launch_session(project, ids["group"], "flashcards")
-        if session_id is None:
-            row["error"] = "no session could be launched"
-            return
-        words = self.group_word_ids(project, ids["group"])
-        before = self.counters(database_url, session_id)
-        cpu0, (busy0, total0) = group_cpu_seconds(project), machine_cpu()
-        result = run_wrk(
-            project.url("/"),
-            duration=self.args.duration * 2,
-            connections=self.args.write_connections,
-            threads=2,
-            script="review.lua",
-            script_args=[str(session_id), ",".join(str(w) for w in words)],
-        )
-        cpu1, (busy1, total1) = group_cpu_seconds(project), machine_cpu()
-        result["server_cpu_s"] = round(cpu1 - cpu0, 3)
-        result["busy_cpu_pct"] = round(100 * (busy1 - busy0) / max(total1 - total0, 1e-9), 1)
-        time.sleep(0.5)
-        after = self.counters(database_url, session_id)
-        shown = fetch_json(project.port, f"/api/study_sessions/{session_id}")
-        created = int(result.get("reviews_created", 0))
-        row.update(result)
-        row.update(
-            session_id=session_id,
-            words=len(words),
-            created=created,
-            refused=int(result.get("reviews_refused", 0)),
-            reviews_per_s=round(created / (result.get("elapsed_s") or self.args.duration), 1),
-            cpu_ms_per_review=round(1000 * result["server_cpu_s"] / created, 3)
-            if created
-            else None,
-        )
+
+    @staticmethod
+    def check_counts(
+        before: dict[str, int | None],
+        after: dict[str, int | None],
+        created: int,
+        unacknowledged: int,
+    ) -> dict[str, Any]:
+        """Every acknowledged review stored, every counter moved by as many as the rows, and
+        at most `unacknowledged` more (requests in flight when wrk stopped, or timed out:
+        those may be stored without their 201 being read)."""
         deltas = {
-            k: (after[k] - before[k]) if None not in (after[k], before[k]) else None for k in after
+            k: (after[k] - before[k])  # type: ignore[operator]
+            if after[k] is not None and before[k] is not None
+            else None
+            for k in after
         }
-        deltas["api_review_items_count"] = shown.get("review_items_count")
-        # wrk stops with up to one request in flight per connection (and any that timed
-        # out): those may be stored without their 201 being read. Acknowledged reviews
-        # must all be stored, and every counter must agree with the stored rows.
-        unacknowledged = self.args.write_connections + int(result.get("timeouts") or 0)
         measured = {k: v for k, v in deltas.items() if v is not None}
         stored = measured.get("rows")
         consistent = len(set(measured.values())) == 1
         ok = stored is not None and consistent and created <= stored <= created + unacknowledged
         extra = (stored or 0) - created
-        row["check"] = {
+        return {
             "ok": ok,
             "deltas": deltas,
             "in_flight_at_stop": extra,
@@ -463,6 +471,106 @@ class Run:
             + ", ".join(f"{k} +{v}" for k, v in deltas.items())
             + ")",
         }
+
+    def class_of(self, server: Server, database_url: str, group: int) -> Crowd:
+        """CLASS_SIZE learners with a flashcards session each on `group`, made once per
+        database through the API (profiles are limited to 120 per address per 10 minutes,
+        and the study loop takes 100 of them): the scale-out part answers as the same
+        class, in the same sessions."""
+        if database_url not in self.classes:
+            self.classes[database_url] = enrol_class(server, learners=CLASS_SIZE, group=group)
+        return self.classes[database_url]
+
+    @staticmethod
+    def review_args(crowd: Crowd, words: list[int]) -> list[str]:
+        """bench/review.lua's arguments: one session of the default learner (no token), or
+        SESSION:TOKEN pairs it takes in turn."""
+        if len(crowd) == 1 and not crowd[0].get("token"):
+            sessions = str(crowd[0]["session_id"])
+        else:
+            sessions = ",".join(f"{m['session_id']}:{m['token']}" for m in crowd)
+        return [sessions, ",".join(str(w) for w in words)]
+
+    def measure_writes(
+        self, project: Server, scale: int, ids: dict[str, int], database_url: str
+    ) -> None:
+        """The review write path twice. First 16 clients into one session of the default
+        learner: the worst case, as one learner's answers are serialised by design (its
+        write lock). Then a class of 16 learners answering at once, one session each: the
+        row the 800/s target is about."""
+        words = self.group_word_ids(project, ids["group"])
+        session_id = self.launch_session(project, ids["group"], "flashcards")
+        one: Crowd | None = None
+        if session_id is not None:
+            one = [{"id": 1, "token": None, "session_id": session_id}]
+        self.write_row(project, scale, database_url, words, one, learners=1, threads=2)
+        try:
+            crowd: Crowd | None = self.class_of(project, database_url, ids["group"])
+        except Exception as error:  # a build without learner profiles: noted in the row
+            log(f"no class of {CLASS_SIZE} learners: {error}")
+            crowd = None
+        # one wrk thread: its connections take the learners in turn, so a learner has about
+        # one answer in flight at a time, as a learner answering one card at a time
+        self.write_row(project, scale, database_url, words, crowd, learners=CLASS_SIZE, threads=1)
+
+    def write_row(
+        self,
+        project: Server,
+        scale: int,
+        database_url: str,
+        words: list[int],
+        crowd: Crowd | None,
+        *,
+        learners: int,
+        threads: int,
+    ) -> None:
+        row: dict[str, Any] = {
+            "scale": scale,
+            "db": self.db,
+            "kind": "write",
+            "key": "reviews_class" if learners > 1 else "reviews",
+            "label": f"POST review, {learners} learners (one session each)"
+            if learners > 1
+            else "POST review, one learner (16 clients into one session)",
+            "learners": learners,
+            "server": project.name,
+        }
+        self.rows.append(row)
+        if not crowd:
+            row["error"] = (
+                "no session could be launched" if learners == 1 else "no class could be set up"
+            )
+            return
+        before = self.counts(project, database_url, crowd)
+        cpu0, (busy0, total0) = group_cpu_seconds(project), machine_cpu()
+        result = run_wrk(
+            project.url("/"),
+            duration=self.args.duration * 2,
+            connections=self.args.write_connections,
+            threads=threads,
+            script="review.lua",
+            script_args=self.review_args(crowd, words),
+        )
+        cpu1, (busy1, total1) = group_cpu_seconds(project), machine_cpu()
+        result["server_cpu_s"] = round(cpu1 - cpu0, 3)
+        result["busy_cpu_pct"] = round(100 * (busy1 - busy0) / max(total1 - total0, 1e-9), 1)
+        time.sleep(0.5)
+        after = self.counts(project, database_url, crowd)
+        created = int(result.get("reviews_created", 0))
+        row.update(result)
+        row.update(
+            session_ids=[m["session_id"] for m in crowd],
+            learner_ids=[m["id"] for m in crowd],
+            words=len(words),
+            created=created,
+            refused=int(result.get("reviews_refused", 0)),
+            reviews_per_s=round(created / (result.get("elapsed_s") or self.args.duration), 1),
+            cpu_ms_per_review=round(1000 * result["server_cpu_s"] / created, 3)
+            if created
+            else None,
+        )
+        unacknowledged = self.args.write_connections + int(result.get("timeouts") or 0)
+        row["check"] = self.check_counts(before, after, created, unacknowledged)
         log(write_summary(row))
 
     def measure_study_loop(
@@ -542,45 +650,58 @@ class Run:
                 "one": one.get("rps"),
                 "two": sum(r.get("rps") or 0 for r in two),
             }
-            session_id = self.launch_session(a, 1, "flashcards")
-            if session_id is None:
-                out["error"] = "no session could be launched"
-                return
-            word_ids = ",".join(str(w) for w in self.group_word_ids(a, 1))
-            before = self.counters(database_url, session_id)
+            # the class of the writes part (or a new one), split in two halves, one per
+            # instance, as a load balancer would spread the class's answers
+            crowd = self.class_of(a, database_url, 1)
+            words = self.group_word_ids(a, 1)
+            before = self.counts(a, database_url, crowd)
             writers = self.args.write_connections
+            half = len(crowd) // 2
 
-            def post(server: Server, connections: int) -> dict[str, Any]:
+            def post(server: Server, connections: int, members: Crowd) -> dict[str, Any]:
                 return wrk_on(
                     server,
                     connections,
                     path="/",
                     script="review.lua",
-                    script_args=[str(session_id), word_ids],
+                    script_args=self.review_args(members, words),
                 )
 
-            w1 = post(a, writers)
-            w2 = both(lambda: post(a, writers // 2), lambda: post(b, writers // 2))
+            # how busy the whole machine was in each (on 2 cores, PostgreSQL and one
+            # instance can already fill it, and then a second has nothing to add)
+            busy: list[float] = []
+
+            def busy_while(job: Any) -> Any:
+                busy0, total0 = machine_cpu()
+                got = job()
+                busy1, total1 = machine_cpu()
+                busy.append(round(100 * (busy1 - busy0) / max(total1 - total0, 1e-9), 1))
+                return got
+
+            w1 = busy_while(lambda: post(a, writers, crowd))
+            w2 = busy_while(
+                lambda: both(
+                    lambda: post(a, writers // 2, crowd[:half]),
+                    lambda: post(b, writers // 2, crowd[half:]),
+                )
+            )
             time.sleep(0.5)
-            after = self.counters(database_url, session_id)
+            after = self.counts(a, database_url, crowd)
             acked = sum(int(r.get("reviews_created", 0)) for r in [w1, *w2])
-            stored = (after["rows"] or 0) - (before["rows"] or 0)
-            # a counter this schema does not have (None) is left out, as in measure_writes
-            counters = {
-                k: after[k] - before[k]
-                for k in after
-                if after[k] is not None and before[k] is not None
-            }
             in_flight = 2 * writers + sum(int(r.get("timeouts") or 0) for r in [w1, *w2])
+            check = self.check_counts(before, after, acked, in_flight)
             out["writes"] = {
+                "learners": len(crowd),
                 "one": int(w1.get("reviews_created", 0)) / (w1.get("elapsed_s") or 1),
                 "two": sum(
                     int(r.get("reviews_created", 0)) / (r.get("elapsed_s") or 1) for r in w2
                 ),
+                "p99_ms": {"one": w1.get("p99_ms"), "two": [r.get("p99_ms") for r in w2]},
+                "busy_cpu_pct": {"one": busy[0], "two": busy[1]},
                 "acknowledged": acked,
-                "counters": counters,
-                "check_ok": acked <= stored <= acked + in_flight
-                and len(set(counters.values())) == 1,
+                "counters": check["deltas"],
+                "check_ok": check["ok"],
+                "check": check["summary"],
             }
         except Exception as error:  # the rest of the run stands without this part
             out["error"] = f"{type(error).__name__}: {error}"
@@ -603,7 +724,11 @@ class Run:
         meta = datasets.dataset_meta(dataset)
         if postgres:
             database_url = datasets.project_postgres_copy(
-                dataset, scale, fresh=fresh, settings=self.args.pg_settings
+                dataset,
+                scale,
+                fresh=fresh,
+                database=self.args.pg_database,
+                settings=self.args.pg_settings,
             )
         else:
             database_url = f"sqlite:///{datasets.project_sqlite_copy(dataset, scale, fresh=fresh)}"
@@ -620,7 +745,7 @@ class Run:
             root = self.args.versus
             if postgres:
                 peer_url = datasets.project_postgres_copy(
-                    dataset, scale, fresh=fresh, root=root, database="lp_bench_peer"
+                    dataset, scale, fresh=fresh, root=root, database=f"{self.args.pg_database}_peer"
                 )
             else:
                 copy = datasets.project_sqlite_copy(
@@ -680,7 +805,12 @@ class Run:
         for server in (project, prototype):
             if server is not None:
                 server.stop()
-        if postgres and scale == 1 and not self.args.no_scale_out and not self.args.only:
+        if (
+            postgres
+            and scale == 1
+            and not self.args.no_scale_out
+            and (not self.args.only or re.search(self.args.only, "scale_out"))
+        ):
             self.measure_scale_out(database_url)
 
     def stop_all(self) -> None:

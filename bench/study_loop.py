@@ -2,6 +2,7 @@
 """A class studying at once: N learners each answering flashcards on one group.
 
     python bench/study_loop.py --port 8000 --learners 100 --seconds 10
+    python bench/study_loop.py --port 8000 --learners 16 --setup-only
 
 Set-up (not timed): create N learners through the API (POST /api/learners, each
 answer carries the learner's token), let each take up to --new-words new words a day
@@ -26,6 +27,10 @@ next cards, the answers, new sessions. It prints one JSON object on stdout (prog
 on stderr): the sessions and learners it made, p50/p99/count/errors per kind and
 overall, requests/s, and the reviews acknowledged (201) or left unknown (no answer
 read), so the caller can check every acknowledged review against the database.
+
+With --setup-only it stops after the set-up and prints the class instead: each
+learner's id, token and session (bench/run.py answers reviews as them with wrk and
+bench/review.lua, 16 learners at once).
 
 Standard library only (asyncio streams, no HTTP client library); run it as its own
 process so its CPU is not the server's. Only 127.0.0.1 is ever contacted.
@@ -298,6 +303,8 @@ class StudyLoop:
             activity = await self.setup(learners)
             setup_s = time.perf_counter() - started
             log(f"{len(learners)} learners created, one session each, in {setup_s:.1f} s")
+            if self.args.setup_only:
+                return self.enrolled(learners, setup_s)
             cpu0 = _own_cpu()
             began = time.monotonic()
             deadline = began + self.args.seconds
@@ -331,6 +338,17 @@ class StudyLoop:
             "unknown": self.unknown,
         }
 
+    @staticmethod
+    def enrolled(learners: list[Learner], setup_s: float) -> dict[str, Any]:
+        """The class made by --setup-only: every learner's id, token and session."""
+        return {
+            "learners": [
+                {"id": lr.learner_id, "token": lr.token, "session_id": lr.sessions[-1]}
+                for lr in learners
+            ],
+            "setup_s": round(setup_s, 3),
+        }
+
 
 def _own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -351,6 +369,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--correct", type=float, default=0.7, help="share of correct answers")
     p.add_argument("--new-words", type=int, default=500, help="each learner's new words a day")
     p.add_argument("--seed", type=int, default=20261203, help="jitter and answers repeat")
+    p.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="create the learners and their sessions, print them (tokens included), no loop",
+    )
     return p.parse_args(argv)
 
 

@@ -44,16 +44,18 @@ def main(paths: list[str]) -> int:
             match = [r for r in run["rows"] if r.get("key") == key and r["scale"] == scale]
             cells.append(cell(match[0]) if match else "")
         print(f"| {scale}x {label} | " + " | ".join(cells) + " |")
-    writes = []
-    for run in runs:
-        per_server = {
-            r.get("server", "project"): r.get("reviews_per_s")
-            for r in run["rows"]
-            if r.get("kind") == "write"
-        }
-        after, before = per_server.get("project"), per_server.get("baseline")
-        writes.append(f"{before or 0:.0f} → {after or 0:.0f}/s" if after else "")
-    print("| reviews/s, 16 clients (SQLite) | " + " | ".join(writes) + " |")
+    # one line per write row: one learner's 16 clients into one session, then 16 learners
+    for key, label in (("reviews", "one learner"), ("reviews_class", "16 learners")):
+        writes = []
+        for run in runs:
+            per_server = {
+                r.get("server", "project"): r.get("reviews_per_s")
+                for r in run["rows"]
+                if r.get("kind") == "write" and r.get("key", "reviews") == key
+            }
+            after, before = per_server.get("project"), per_server.get("baseline")
+            writes.append(f"{before or 0:.0f} → {after or 0:.0f}/s" if after else "")
+        print(f"| reviews/s, 16 clients, {label} | " + " | ".join(writes) + " |")
     return 0
 
 

@@ -81,7 +81,8 @@ def markdown_table(rows: list[dict[str, Any]], peer: str = "prototype") -> str:
 def write_summary(w: dict[str, Any]) -> str:
     check = w.get("check") or {}
     return (
-        f"{w.get('server', 'project')} {w['db']} {w['scale']}x: "
+        f"{w.get('server', 'project')} {w['db']} {w['scale']}x "
+        f"{w.get('label', 'POST review')}: "
         f"{w.get('reviews_per_s', 0):.0f} reviews/s from "
         f"{w.get('connections')} connections, p50 {w.get('p50_ms')} ms, p99 {w.get('p99_ms')} ms; "
         f"{w.get('created', 0)} acknowledged (201), {w.get('refused', 0)} refused; "

@@ -18,26 +18,38 @@ from .data import scalar
 from .servers import Server, group_cpu_seconds, machine_cpu
 
 LEARNERS = 100
+CLASS_SIZE = 16  # the learners answering reviews at once in the write rows (wrk)
 P99_LIMIT_MS = 50.0
 
 
-def run_client(server: Server, *, seconds: float, learners: int, group: int) -> dict[str, Any]:
-    cmd = [
-        sys.executable,
-        str(BENCH_DIR / "study_loop.py"),
-        f"--port={server.port}",
-        f"--learners={learners}",
-        f"--seconds={seconds}",
-        f"--group={group}",
-    ]
+def _client(server: Server, timeout_s: float, *options: str) -> dict[str, Any]:
+    """bench/study_loop.py against `server`: the one JSON object it prints."""
+    cmd = [sys.executable, str(BENCH_DIR / "study_loop.py"), f"--port={server.port}", *options]
     # progress goes to our stderr as it comes; the result is the one JSON line of stdout
-    proc = subprocess.run(
-        cmd, stdout=subprocess.PIPE, text=True, timeout=seconds + 300, check=False
-    )
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=timeout_s, check=False)
     lines = proc.stdout.strip().splitlines()
     if not lines:
         return {"error": f"the study loop client printed nothing (exit {proc.returncode})"}
     return dict(json.loads(lines[-1]))
+
+
+def run_client(server: Server, *, seconds: float, learners: int, group: int) -> dict[str, Any]:
+    return _client(
+        server,
+        seconds + 300,
+        f"--learners={learners}",
+        f"--seconds={seconds}",
+        f"--group={group}",
+    )
+
+
+def enrol_class(server: Server, *, learners: int, group: int) -> list[dict[str, Any]]:
+    """`learners` new learners, each with a flashcards session launched on `group`, made
+    through the API by the study loop's own set-up: [{id, token, session_id}, …]."""
+    got = _client(server, 300, f"--learners={learners}", f"--group={group}", "--setup-only")
+    if got.get("error"):
+        raise RuntimeError(f"the class could not be set up: {got['error']}")
+    return list(got["learners"])
 
 
 def stored(database_url: str, result: dict[str, Any]) -> dict[str, int | None]:
