@@ -286,12 +286,15 @@ class Conn:
                 # up to 100 ms; only the processes still contend for the file lock.
                 async with self._write_lock:
                     await self._begin_immediate()
+                    # COMMIT and ROLLBACK on the driver path too: `databases`'
+                    # execute would compile them through SQLAlchemy each time
+                    driver = self.driver_connection
                     try:
                         yield self
                     except BaseException:
-                        await self._raw.execute(query="ROLLBACK")
+                        await _sqlite_run(driver, "ROLLBACK", [])
                         raise
-                    await self._raw.execute(query="COMMIT")
+                    await _sqlite_run(driver, "COMMIT", [])
             else:
                 async with self._raw.transaction():
                     yield self

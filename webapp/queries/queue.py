@@ -1,8 +1,9 @@
 """A learner session's queue (session_queue): fixed at its first card.
 
 An entry is served by the first answer to its word in the session (review_id);
-an Again answer appends its word once more (added_by = that answer).  Undo
-reverses both, so the queue always matches the session's remaining reviews.
+an Again answer appends its word once more (added_by = that answer).  Both are
+done by the review's INSERT trigger (migrations/0010_review_write_path.*.sql).
+Undo reverses both, so the queue always matches the session's remaining reviews.
 """
 
 from __future__ import annotations
@@ -12,28 +13,6 @@ from typing import Any
 
 from ..db import Conn
 from .common import LEARNER_JOIN, WORD_COLUMNS, word_item
-
-
-async def mark_served(conn: Conn, *, session_id: int, word_id: int, review_id: int) -> str | None:
-    """Serve the word's first open entry; its reason, or None when it had none open."""
-    reason = await conn.fetch_val(
-        "UPDATE session_queue SET review_id = :review_id "
-        "WHERE study_session_id = :session_id AND position = ("
-        " SELECT MIN(position) FROM session_queue WHERE study_session_id = :session_id"
-        " AND word_id = :word_id AND review_id IS NULL) RETURNING reason",
-        {"session_id": session_id, "word_id": word_id, "review_id": review_id},
-    )
-    return None if reason is None else str(reason)
-
-
-async def append_again(conn: Conn, *, session_id: int, word_id: int, review_id: int) -> None:
-    """Put the word at the end of the queue once more (an Again answer)."""
-    await conn.execute(
-        "INSERT INTO session_queue (study_session_id, position, word_id, reason, added_by) "
-        "SELECT :session_id, MAX(position) + 1, :word_id, 'again', :review_id"
-        " FROM session_queue WHERE study_session_id = :session_id",
-        {"session_id": session_id, "word_id": word_id, "review_id": review_id},
-    )
 
 
 async def unserve(conn: Conn, *, session_id: int, review_id: int) -> None:
