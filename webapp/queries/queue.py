@@ -39,26 +39,44 @@ async def count_queue(conn: Conn, session_id: int) -> dict[str, int]:
     return {"total": int(row["total"]), "answered": int(row["answered"])}
 
 
-async def get_next_entry(conn: Conn, session_id: int, learner_id: int) -> dict[str, Any] | None:
-    """The first open entry with its word item, position and total; None when none."""
+async def get_queue_head(conn: Conn, session_id: int, learner_id: int) -> dict[str, Any] | None:
+    """A session and its first open entry, in one statement (None: no such session).
+
+    `session` (`id`, `learner_id`, `group_id`, `queue_mode`: enough to check the
+    owner and build the queue), `total` entries, and `entry` (None when none is
+    open): the word item, its reason and position.  The owner check is the
+    caller's, so a next card is this one statement once the queue exists.
+    """
     row = await conn.fetch_one(
-        f"SELECT q.reason, {WORD_COLUMNS},"
-        " (SELECT COUNT(*) FROM session_queue t WHERE t.study_session_id = :session_id) AS total,"
+        "SELECT s.id AS session_id, s.learner_id AS session_learner_id, s.group_id,"
+        f" s.queue_mode, q.reason, {WORD_COLUMNS},"
+        " (SELECT COUNT(*) FROM session_queue t WHERE t.study_session_id = s.id) AS total,"
         " (SELECT COUNT(review_id) FROM session_queue t"
-        "  WHERE t.study_session_id = :session_id) AS answered "
-        f"FROM session_queue q JOIN words ON words.id = q.word_id {LEARNER_JOIN} "
-        "WHERE q.study_session_id = :session_id AND q.review_id IS NULL "
-        "ORDER BY q.position LIMIT 1",
+        "  WHERE t.study_session_id = s.id) AS answered "
+        "FROM study_sessions s LEFT JOIN session_queue q ON q.study_session_id = s.id"
+        " AND q.position = (SELECT MIN(o.position) FROM session_queue o"
+        "  WHERE o.study_session_id = s.id AND o.review_id IS NULL) "
+        f"LEFT JOIN words ON words.id = q.word_id {LEARNER_JOIN} "
+        "WHERE s.id = :session_id",
         {"session_id": session_id, "learner_id": learner_id},
     )
     if row is None:
         return None
-    return {
-        "word": word_item(row),
-        "reason": row["reason"],
-        "position": int(row["answered"]) + 1,
-        "total": int(row["total"]),
+    session = {
+        "id": row["session_id"],
+        "learner_id": row["session_learner_id"],
+        "group_id": row["group_id"],
+        "queue_mode": row["queue_mode"],
     }
+    entry = None
+    if row["reason"] is not None:
+        entry = {
+            "word": word_item(row),
+            "reason": row["reason"],
+            "position": int(row["answered"]) + 1,
+            "total": int(row["total"]),
+        }
+    return {"session": session, "total": int(row["total"]), "entry": entry}
 
 
 async def insert_entries(conn: Conn, session_id: int, entries: list[tuple[int, str]]) -> None:
