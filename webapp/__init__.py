@@ -84,6 +84,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Quart:
     async def disconnect_database() -> None:
         await database.disconnect()
 
+    # Every request hook is a coroutine function: Quart runs a plain function in its
+    # thread pool, a thread hop per hook on every request.
     # Order matters: the Host first, then the whole body (bounded in size and time)
     # before anything takes a database connection, then the Bearer verdict.
     app.before_request(check_host)

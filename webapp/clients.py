@@ -112,7 +112,7 @@ def requested_host() -> str:
     return (request.host or "").strip().lower()
 
 
-def check_host() -> None:
+async def check_host() -> None:
     """Refuse a request for a host that is not the portal's (DNS rebinding, stray vhosts).
 
     Allowed: PUBLIC_URL's host, and in local mode any loopback name.  A hosted portal

@@ -198,7 +198,7 @@ def move_url(code: str) -> str:
     return f"{base}/move/{code}"
 
 
-def mark_private(response: Response) -> Response:
+async def mark_private(response: Response) -> Response:
     """A response that depends on the learner must not be shared by a cache."""
     if g.get("learner_used"):
         existing = response.headers.get("Cache-Control", "")
