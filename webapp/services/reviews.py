@@ -12,7 +12,8 @@ is the order answers were applied: what makes a replay equal the live state.
 - the review's INSERT trigger does the rest in the same statement: the counters
   (session, learner-word, learner), the learner's card row, and the session queue
   (the entry the answer served; an Again re-queues the word once).  An answer is
-  BEGIN, one SELECT, one INSERT, COMMIT (PostgreSQL adds the advisory lock).
+  BEGIN, one SELECT, one INSERT, COMMIT (PostgreSQL adds the advisory lock; on
+  SQLite the BEGIN IMMEDIATE travels with the SELECT).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ async def record_review(
     `client_id` already recorded in this session returns the first result with
     created False and records nothing; one that was undone is a Conflict.
     """
-    async with conn.transaction():
+    # SQLite: BEGIN IMMEDIATE goes with the context SELECT (one hop), the clock after it
+    async with conn.transaction(begin_with_first_statement=True):
         await cards.lock_learner(conn, learner_id)
         context = await reviews.get_review_context(
             conn, session_id=session_id, word_id=word_id, client_id=client_id
