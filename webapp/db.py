@@ -338,7 +338,9 @@ class Conn:
                     else:
                         await _sqlite_run(driver, "COMMIT", [])
             else:
-                async with self._raw.transaction():
+                # asyncpg's own transaction (BEGIN, then COMMIT or ROLLBACK): the
+                # `databases` wrapper adds its locks and bookkeeping to every write
+                async with self.driver_connection.transaction():
                     yield self
         finally:
             self._in_transaction = False
