@@ -129,6 +129,21 @@ class _WriteLockBusy(Exception):
     """BEGIN IMMEDIATE found another process holding SQLite's write lock."""
 
 
+def _try_begin_immediate(connection: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE without SQLite's busy handler (on aiosqlite's thread); False when
+    another process holds the write lock, so the caller waits in asyncio instead."""
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            return False
+        raise
+    finally:
+        connection.execute(SQLITE_BUSY_TIMEOUT)
+
+
 async def _sqlite_run(
     driver: aiosqlite.Connection, statement: str, args: list[Any], *, begin: bool = False
 ) -> tuple[list[str], list[Any], int]:
@@ -140,21 +155,13 @@ async def _sqlite_run(
     Done as one function in the thread, the statement always finishes and resets,
     whatever happens to the awaiting task; it is also one hop instead of three.
 
-    With `begin`, BEGIN IMMEDIATE runs first in the same hop (busy_timeout 0, as in
-    Conn._begin_immediate); _WriteLockBusy when another process holds the lock.
+    With `begin`, BEGIN IMMEDIATE runs first in the same hop (_try_begin_immediate);
+    _WriteLockBusy when another process holds the lock.
     """
 
     def run(connection: sqlite3.Connection) -> tuple[list[str], list[Any], int]:
-        if begin:
-            connection.execute("PRAGMA busy_timeout = 0")
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                if "locked" in str(error):
-                    raise _WriteLockBusy from error
-                raise
-            finally:
-                connection.execute(SQLITE_BUSY_TIMEOUT)
+        if begin and not _try_begin_immediate(connection):
+            raise _WriteLockBusy
         cursor = connection.execute(statement, args)
         try:
             rows = cursor.fetchall()
@@ -277,7 +284,8 @@ class Conn:
         try:
             return await _sqlite_run(driver, statement, args, begin=True)
         except _WriteLockBusy:
-            await self._begin_immediate()  # another process writes: wait for it here
+            # another process writes: wait for it here (it has just been found busy)
+            await self._begin_immediate(wait_first=True)
             return await _sqlite_run(driver, statement, args)
 
     def _bind(self, sql: str, values: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
@@ -345,28 +353,25 @@ class Conn:
         finally:
             self._in_transaction = False
 
-    async def _begin_immediate(self) -> None:
+    async def _begin_immediate(self, *, wait_first: bool = False) -> None:
         """Take SQLite's write lock, waiting in short asyncio sleeps while another
         process holds it.
 
         SQLite's own busy handler sleeps in steps that grow to 100 ms, so a waiting
         process could sit idle long after the lock was free (seconds at p99 under
-        load).  The BEGIN runs without it, and we retry every few milliseconds until
-        WRITE_LOCK_WAIT_SECONDS have passed.
+        load).  The BEGIN runs without it (one hop per attempt), and we retry every
+        few milliseconds until WRITE_LOCK_WAIT_SECONDS have passed.  `wait_first`:
+        the lock was just found busy, so sleep before the first attempt.
         """
         driver = self.driver_connection
         deadline = time.monotonic() + WRITE_LOCK_WAIT_SECONDS
         delay = 0.0005
-        while True:
-            try:
-                await driver.executescript(
-                    f"PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; {SQLITE_BUSY_TIMEOUT};"
-                )
-                return
-            except sqlite3.OperationalError as error:
-                await driver.execute(SQLITE_BUSY_TIMEOUT)
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
+        if wait_first:
+            await asyncio.sleep(delay)
+            delay *= 2
+        while not await _on_sqlite_thread(driver, _try_begin_immediate):
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError("database is locked")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.005)
 
