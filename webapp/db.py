@@ -125,8 +125,27 @@ async def _on_sqlite_thread(
     return result
 
 
+class _WriteLockBusy(Exception):
+    """BEGIN IMMEDIATE found another process holding SQLite's write lock."""
+
+
+def _try_begin_immediate(connection: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE without SQLite's busy handler (on aiosqlite's thread); False when
+    another process holds the write lock, so the caller waits in asyncio instead."""
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            return False
+        raise
+    finally:
+        connection.execute(SQLITE_BUSY_TIMEOUT)
+
+
 async def _sqlite_run(
-    driver: aiosqlite.Connection, statement: str, args: list[Any]
+    driver: aiosqlite.Connection, statement: str, args: list[Any], *, begin: bool = False
 ) -> tuple[list[str], list[Any], int]:
     """Execute, fetch every row and close the cursor in one hop to aiosqlite's thread.
 
@@ -135,9 +154,14 @@ async def _sqlite_run(
     stayed inside a read transaction and later requests on it read an old snapshot.
     Done as one function in the thread, the statement always finishes and resets,
     whatever happens to the awaiting task; it is also one hop instead of three.
+
+    With `begin`, BEGIN IMMEDIATE runs first in the same hop (_try_begin_immediate);
+    _WriteLockBusy when another process holds the lock.
     """
 
     def run(connection: sqlite3.Connection) -> tuple[list[str], list[Any], int]:
+        if begin and not _try_begin_immediate(connection):
+            raise _WriteLockBusy
         cursor = connection.execute(statement, args)
         try:
             rows = cursor.fetchall()
@@ -199,6 +223,8 @@ class Conn:
         self._raw = raw
         self.dialect = dialect
         self._in_transaction = False
+        # SQLite: BEGIN IMMEDIATE is still to be sent, with the next statement
+        self._begin_pending = False
         self._write_lock = write_lock or asyncio.Lock()
 
     @property
@@ -218,10 +244,10 @@ class Conn:
         self, sql: str, values: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         statement, args = self._bind(sql, values)
-        driver = self.driver_connection
         if self.is_sqlite:
-            names, rows, _ = await _sqlite_run(driver, statement, args)
+            names, rows, _ = await self._sqlite_statement(statement, args)
             return [dict(zip(names, row, strict=True)) for row in rows]
+        driver = self.driver_connection
         return [dict(record.items()) for record in await driver.fetch(statement, *args)]
 
     async def fetch_one(
@@ -232,22 +258,35 @@ class Conn:
 
     async def fetch_val(self, sql: str, values: Mapping[str, Any] | None = None) -> Any:
         statement, args = self._bind(sql, values)
-        driver = self.driver_connection
         if self.is_sqlite:
-            _, rows, _ = await _sqlite_run(driver, statement, args)
+            _, rows, _ = await self._sqlite_statement(statement, args)
             return rows[0][0] if rows else None
-        return await driver.fetchval(statement, *args)
+        return await self.driver_connection.fetchval(statement, *args)
 
     async def execute(self, sql: str, values: Mapping[str, Any] | None = None) -> int:
         """Run one statement; returns the rows it inserted, updated or deleted itself
         (not those its triggers changed), the same on both databases; 0 for a
         statement of another kind."""
         statement, args = self._bind(sql, values)
-        driver = self.driver_connection
         if self.is_sqlite:
-            _, _, changed = await _sqlite_run(driver, statement, args)
+            _, _, changed = await self._sqlite_statement(statement, args)
             return max(changed, 0)  # sqlite3 says -1 for a statement that changes no rows
-        return _postgres_rows_changed(await driver.execute(statement, *args))
+        return _postgres_rows_changed(await self.driver_connection.execute(statement, *args))
+
+    async def _sqlite_statement(
+        self, statement: str, args: list[Any]
+    ) -> tuple[list[str], list[Any], int]:
+        """Run one statement, with the pending BEGIN IMMEDIATE in the same hop if any."""
+        driver = self.driver_connection
+        if not self._begin_pending:
+            return await _sqlite_run(driver, statement, args)
+        self._begin_pending = False
+        try:
+            return await _sqlite_run(driver, statement, args, begin=True)
+        except _WriteLockBusy:
+            # another process writes: wait for it here (it has just been found busy)
+            await self._begin_immediate(wait_first=True)
+            return await _sqlite_run(driver, statement, args)
 
     def _bind(self, sql: str, values: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
         statement, names = _positional(sql, self.dialect)
@@ -268,12 +307,15 @@ class Conn:
             await driver.execute(statement)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Conn]:
+    async def transaction(self, *, begin_with_first_statement: bool = False) -> AsyncIterator[Conn]:
         """A write transaction; nested use joins the outer one.
 
         On SQLite it starts with BEGIN IMMEDIATE, retried a few times if another
         writer holds the lock beyond busy_timeout, so the writer queues instead
-        of failing half-way through.
+        of failing half-way through.  `begin_with_first_statement` sends the BEGIN
+        in the same hop as the body's first statement (one hop less, for the hot
+        write paths); only for a body that runs every statement through this Conn's
+        methods, never the raw driver, and reads the clock after its first statement.
         """
         if self._in_transaction:
             yield self
@@ -285,41 +327,51 @@ class Conn:
                 # instead of in SQLite's busy handler, which sleeps in steps of
                 # up to 100 ms; only the processes still contend for the file lock.
                 async with self._write_lock:
-                    await self._begin_immediate()
+                    if begin_with_first_statement:
+                        self._begin_pending = True
+                    else:
+                        await self._begin_immediate()
+                    # COMMIT and ROLLBACK on the driver path too: `databases`'
+                    # execute would compile them through SQLAlchemy each time
+                    driver = self.driver_connection
                     try:
                         yield self
                     except BaseException:
-                        await self._raw.execute(query="ROLLBACK")
+                        self._begin_pending = False
+                        if driver.in_transaction:  # the BEGIN may not have been sent
+                            await _sqlite_run(driver, "ROLLBACK", [])
                         raise
-                    await self._raw.execute(query="COMMIT")
+                    if self._begin_pending:
+                        self._begin_pending = False  # no statement ran: nothing began
+                    else:
+                        await _sqlite_run(driver, "COMMIT", [])
             else:
-                async with self._raw.transaction():
+                # asyncpg's own transaction (BEGIN, then COMMIT or ROLLBACK): the
+                # `databases` wrapper adds its locks and bookkeeping to every write
+                async with self.driver_connection.transaction():
                     yield self
         finally:
             self._in_transaction = False
 
-    async def _begin_immediate(self) -> None:
+    async def _begin_immediate(self, *, wait_first: bool = False) -> None:
         """Take SQLite's write lock, waiting in short asyncio sleeps while another
         process holds it.
 
         SQLite's own busy handler sleeps in steps that grow to 100 ms, so a waiting
         process could sit idle long after the lock was free (seconds at p99 under
-        load).  The BEGIN runs without it, and we retry every few milliseconds until
-        WRITE_LOCK_WAIT_SECONDS have passed.
+        load).  The BEGIN runs without it (one hop per attempt), and we retry every
+        few milliseconds until WRITE_LOCK_WAIT_SECONDS have passed.  `wait_first`:
+        the lock was just found busy, so sleep before the first attempt.
         """
         driver = self.driver_connection
         deadline = time.monotonic() + WRITE_LOCK_WAIT_SECONDS
         delay = 0.0005
-        while True:
-            try:
-                await driver.executescript(
-                    f"PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; {SQLITE_BUSY_TIMEOUT};"
-                )
-                return
-            except sqlite3.OperationalError as error:
-                await driver.execute(SQLITE_BUSY_TIMEOUT)
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
+        if wait_first:
+            await asyncio.sleep(delay)
+            delay *= 2
+        while not await _on_sqlite_thread(driver, _try_begin_immediate):
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError("database is locked")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.005)
 

@@ -137,6 +137,12 @@ async def test_a_second_learners_answers_are_counted_for_them_only(client, conn)
     await post(client, f"/api/study_sessions/{others}/words/1/review", {"correct": True},
                status=404)  # fmt: skip
     await post(client, f"/api/study_sessions/{others}/undo", status=404)
+    # nor is its next card: 404, and its queue is not built
+    assert (await client.get(f"/api/study_sessions/{others}/next")).status_code == 404
+    queued = await conn.fetch_val(
+        "SELECT COUNT(*) FROM session_queue WHERE study_session_id = :id", {"id": others}
+    )
+    assert queued == 0
     await _assert_counters_recount(conn)
 
 

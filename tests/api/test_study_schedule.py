@@ -99,6 +99,31 @@ async def test_a_week_of_study_serves_the_right_words_at_the_right_time(client, 
     assert report.differences == [], "the replay of the week equals the live cards"
 
 
+async def test_an_again_brings_a_planned_card_back_once(client, clock):
+    await _settings(client, new_words_per_day=2, session_length=2)
+    group = await _largest_group(client)
+    clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
+    session = await launch(client, group["id"], await flashcards_id(client))
+    first = await _next(client, session["id"])
+    assert first is not None and (first["position"], first["total"]) == (1, 2)
+    word_id = first["word"]["id"]
+    await _answer(client, session["id"], word_id, False)
+    second = await _next(client, session["id"])
+    assert second is not None and (second["position"], second["total"]) == (2, 3)
+    # an answer to a word the queue does not hold serves nothing and adds nothing
+    others = [w["id"] for w in await all_items(client, f"/api/groups/{group['id']}/words")]
+    stray = next(w for w in others if w not in (word_id, second["word"]["id"]))
+    await _answer(client, session["id"], stray, False)
+    assert (await _next(client, session["id"])) == second
+    await _answer(client, session["id"], second["word"]["id"], True)
+    repeat = await _next(client, session["id"])
+    assert repeat is not None and repeat["repeat"] and repeat["word"]["id"] == word_id
+    assert (repeat["reason"], repeat["position"], repeat["total"]) == ("due", 3, 3)
+    # missed again on its repeat: not queued a third time
+    await _answer(client, session["id"], word_id, False)
+    assert await _next(client, session["id"]) is None
+
+
 async def test_the_new_word_allowance_follows_the_learners_midnight(client, clock):
     await _settings(client, new_words_per_day=2, session_length=10, timezone="America/New_York")
     group = await _largest_group(client)

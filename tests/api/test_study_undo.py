@@ -118,6 +118,56 @@ async def test_sixteen_concurrent_duplicates_record_exactly_one_answer(client, c
     assert (word["correct_count"], word["wrong_count"]) == (1, 0)
 
 
+async def test_each_review_keeps_the_card_it_produced_and_undo_goes_back_to_the_one_before(
+    client, conn, clock
+):
+    clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
+    session_id = await _launch(client)
+    word_id = (await get(client, f"/api/study_sessions/{session_id}/next"))["word"]["id"]
+
+    async def newest_review_and_card() -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        review = await conn.fetch_one(
+            "SELECT id, created_at, card_state, card_step, card_stability, card_difficulty,"
+            " card_due FROM words_review_items WHERE study_session_id = :id"
+            " ORDER BY id DESC LIMIT 1",
+            {"id": session_id},
+        )
+        card = await conn.fetch_one(
+            "SELECT state, step, stability, difficulty, due, last_review, last_review_id"
+            " FROM learner_words WHERE learner_id = 1 AND word_id = :word_id",
+            {"word_id": word_id},
+        )
+        return review, card
+
+    kept = []
+    for rating in ("again", "good", "easy", "hard"):
+        clock.advance(hours=5)
+        answered = await _answer(client, session_id, word_id, rating != "again", rating=rating)
+        review, card = await newest_review_and_card()
+        assert review is not None and card is not None
+        assert review["id"] == answered["id"] == card["last_review_id"]
+        # the row holds the card the answer returned, and the learner's card is that one
+        assert (review["card_stability"], review["card_difficulty"]) == (
+            card["stability"],
+            card["difficulty"],
+        )
+        assert (review["card_state"], review["card_step"]) == (card["state"], card["step"])
+        assert parse_timestamp(review["card_due"]) == parse_timestamp(card["due"])
+        assert parse_timestamp(card["last_review"]) == parse_timestamp(review["created_at"])
+        assert round(review["card_stability"], 4) == answered["schedule"]["stability"]
+        assert (
+            parse_timestamp(review["card_due"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+            == (answered["schedule"]["due"])
+        )
+        kept.append(card)
+
+    for before in reversed(kept[:-1]):
+        await post(client, f"/api/study_sessions/{session_id}/undo")
+        review, card = await newest_review_and_card()
+        assert card == before
+        assert review is not None and review["card_stability"] == before["stability"]
+
+
 async def _comparable_cards(conn: Conn) -> dict[tuple[int, int], tuple[Any, ...]]:
     rows = await conn.fetch_all(
         "SELECT learner_id, word_id, state, step, stability, difficulty, due, last_review,"

@@ -89,12 +89,11 @@ async def review_word(session_id: int, word_id: int) -> tuple[dict[str, Any], in
 @api.get(f"/study_sessions/<{ID}:session_id>/next")
 @cached()
 async def next_word(session_id: int) -> dict[str, Any] | Response:
-    session = await _existing_session(session_id)
-    db = await conn()
+    # next_card checks the owner in the statement that reads the card (404 otherwise)
     card = await queue.next_card(
-        db,
+        await conn(),
         learner_id=current_learner_id(),
-        session=session,
+        session_id=session_id,
         default_timezone=settings().default_timezone,
     )
     if card is None:

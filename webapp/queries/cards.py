@@ -1,7 +1,8 @@
 """Per-(learner, word) rows: the learner's counts and the word's FSRS card.
 
 The counts are moved by the review triggers (migrations/0005_study_engine.*.sql);
-the card columns are written here, in the same transaction as the review row.
+an answer's new card is written by the review's INSERT trigger from the card the
+row carries (0010_review_write_path.*.sql); undo and replay write it here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A learner session's queue (session_queue): fixed at its first card.
 
 An entry is served by the first answer to its word in the session (review_id);
-an Again answer appends its word once more (added_by = that answer).  Undo
-reverses both, so the queue always matches the session's remaining reviews.
+an Again answer appends its word once more (added_by = that answer).  Both are
+done by the review's INSERT trigger (migrations/0010_review_write_path.*.sql).
+Undo reverses both, so the queue always matches the session's remaining reviews.
 """
 
 from __future__ import annotations
@@ -12,28 +13,6 @@ from typing import Any
 
 from ..db import Conn
 from .common import LEARNER_JOIN, WORD_COLUMNS, word_item
-
-
-async def mark_served(conn: Conn, *, session_id: int, word_id: int, review_id: int) -> str | None:
-    """Serve the word's first open entry; its reason, or None when it had none open."""
-    reason = await conn.fetch_val(
-        "UPDATE session_queue SET review_id = :review_id "
-        "WHERE study_session_id = :session_id AND position = ("
-        " SELECT MIN(position) FROM session_queue WHERE study_session_id = :session_id"
-        " AND word_id = :word_id AND review_id IS NULL) RETURNING reason",
-        {"session_id": session_id, "word_id": word_id, "review_id": review_id},
-    )
-    return None if reason is None else str(reason)
-
-
-async def append_again(conn: Conn, *, session_id: int, word_id: int, review_id: int) -> None:
-    """Put the word at the end of the queue once more (an Again answer)."""
-    await conn.execute(
-        "INSERT INTO session_queue (study_session_id, position, word_id, reason, added_by) "
-        "SELECT :session_id, MAX(position) + 1, :word_id, 'again', :review_id"
-        " FROM session_queue WHERE study_session_id = :session_id",
-        {"session_id": session_id, "word_id": word_id, "review_id": review_id},
-    )
 
 
 async def unserve(conn: Conn, *, session_id: int, review_id: int) -> None:
@@ -60,26 +39,44 @@ async def count_queue(conn: Conn, session_id: int) -> dict[str, int]:
     return {"total": int(row["total"]), "answered": int(row["answered"])}
 
 
-async def get_next_entry(conn: Conn, session_id: int, learner_id: int) -> dict[str, Any] | None:
-    """The first open entry with its word item, position and total; None when none."""
+async def get_queue_head(conn: Conn, session_id: int, learner_id: int) -> dict[str, Any] | None:
+    """A session and its first open entry, in one statement (None: no such session).
+
+    `session` (`id`, `learner_id`, `group_id`, `queue_mode`: enough to check the
+    owner and build the queue), `total` entries, and `entry` (None when none is
+    open): the word item, its reason and position.  The owner check is the
+    caller's, so a next card is this one statement once the queue exists.
+    """
     row = await conn.fetch_one(
-        f"SELECT q.reason, {WORD_COLUMNS},"
-        " (SELECT COUNT(*) FROM session_queue t WHERE t.study_session_id = :session_id) AS total,"
+        "SELECT s.id AS session_id, s.learner_id AS session_learner_id, s.group_id,"
+        f" s.queue_mode, q.reason, {WORD_COLUMNS},"
+        " (SELECT COUNT(*) FROM session_queue t WHERE t.study_session_id = s.id) AS total,"
         " (SELECT COUNT(review_id) FROM session_queue t"
-        "  WHERE t.study_session_id = :session_id) AS answered "
-        f"FROM session_queue q JOIN words ON words.id = q.word_id {LEARNER_JOIN} "
-        "WHERE q.study_session_id = :session_id AND q.review_id IS NULL "
-        "ORDER BY q.position LIMIT 1",
+        "  WHERE t.study_session_id = s.id) AS answered "
+        "FROM study_sessions s LEFT JOIN session_queue q ON q.study_session_id = s.id"
+        " AND q.position = (SELECT MIN(o.position) FROM session_queue o"
+        "  WHERE o.study_session_id = s.id AND o.review_id IS NULL) "
+        f"LEFT JOIN words ON words.id = q.word_id {LEARNER_JOIN} "
+        "WHERE s.id = :session_id",
         {"session_id": session_id, "learner_id": learner_id},
     )
     if row is None:
         return None
-    return {
-        "word": word_item(row),
-        "reason": row["reason"],
-        "position": int(row["answered"]) + 1,
-        "total": int(row["total"]),
+    session = {
+        "id": row["session_id"],
+        "learner_id": row["session_learner_id"],
+        "group_id": row["group_id"],
+        "queue_mode": row["queue_mode"],
     }
+    entry = None
+    if row["reason"] is not None:
+        entry = {
+            "word": word_item(row),
+            "reason": row["reason"],
+            "position": int(row["answered"]) + 1,
+            "total": int(row["total"]),
+        }
+    return {"session": session, "total": int(row["total"]), "entry": entry}
 
 
 async def insert_entries(conn: Conn, session_id: int, entries: list[tuple[int, str]]) -> None:

@@ -1,7 +1,9 @@
 """Review items: recording, reading back, undoing, and streaming them for replay.
 
 The counters every review moves (its session's and its learner's) are kept by
-the review triggers on INSERT and DELETE (migrations/0005_study_engine.*.sql).
+the review triggers on INSERT and DELETE (migrations/0005_study_engine.*.sql);
+since 0010 the INSERT trigger also writes the card the review carries into
+learner_words and serves the session queue (0010_review_write_path.*.sql).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..db import Conn, to_api_timestamp
-from ..scheduling import RATING_NAMES, default_rating
+from ..scheduling import RATING_NAMES, CardState, default_rating
 from .cards import CARD_COLUMNS
 
 _REVIEW_COLUMNS = "id, word_id, study_session_id, correct, rating, client_id, answer, created_at"
@@ -18,6 +20,19 @@ _SNAPSHOT_COLUMNS = (
     "prev_state, prev_step, prev_stability, prev_difficulty, prev_due, prev_last_review,"
     " prev_first_review, prev_review_id"
 )
+# The card a review produced, as recorded (last_review is the review's created_at).
+_CARD_COLUMNS = "card_state, card_step, card_stability, card_difficulty, card_due"
+
+
+# The id the next review will get, read under the write lock (so nobody else takes
+# it): SQLite's AUTOINCREMENT gives max(sqlite_sequence, largest id) + 1; PostgreSQL
+# draws from the identity sequence (an id drawn for an answer not recorded is a gap).
+_NEXT_REVIEW_ID = {
+    "sqlite": "MAX(COALESCE((SELECT seq FROM sqlite_sequence"
+    " WHERE name = 'words_review_items'), 0),"
+    " COALESCE((SELECT MAX(id) FROM words_review_items), 0)) + 1",
+    "postgresql": "nextval(pg_get_serial_sequence('words_review_items', 'id'))",
+}
 
 
 async def get_review_context(
@@ -26,7 +41,10 @@ async def get_review_context(
     """Everything an answer needs to know, in one statement (None: no such session).
 
     `learner_id` (the session's), `word_found`, `prior_id` (a review with this
-    client_id), `undone` (the client_id was undone) and the learner's card row.
+    client_id), `undone` (the client_id was undone), the learner's card row and
+    `review_id`, the id the answer's row will have (run it under the learner's
+    write lock), so the card it produces, whose fuzz is seeded by that id, can be
+    computed before the row is inserted.
     """
     return await conn.fetch_one(
         "SELECT s.learner_id, (SELECT COUNT(*) FROM words WHERE id = :word_id) AS word_found,"
@@ -36,7 +54,7 @@ async def get_review_context(
         "  AND u.client_id = :client_id) AS undone,"
         " lw.correct_count, lw.wrong_count,"
         " lw.state, lw.step, lw.stability, lw.difficulty, lw.due, lw.last_review,"
-        " lw.first_review, lw.last_review_id "
+        f" lw.first_review, lw.last_review_id, {_NEXT_REVIEW_ID[conn.dialect]} AS review_id "
         "FROM study_sessions s LEFT JOIN learner_words lw"
         " ON lw.learner_id = s.learner_id AND lw.word_id = :word_id "
         "WHERE s.id = :session_id",
@@ -55,6 +73,7 @@ async def get_session_learner(conn: Conn, session_id: int) -> int | None:
 async def insert_review(
     conn: Conn,
     *,
+    review_id: int,
     word_id: int,
     session_id: int,
     correct: bool,
@@ -63,26 +82,36 @@ async def insert_review(
     answer: str | None,
     created_at: datetime,
     snapshot: dict[str, Any],
-) -> int:
-    """The new review's id; `snapshot` holds its prev_* columns (the card before it)."""
-    return int(
-        await conn.fetch_val(
-            "INSERT INTO words_review_items (word_id, study_session_id, correct, rating,"
-            f" client_id, answer, created_at, {_SNAPSHOT_COLUMNS}) "
-            "VALUES (:word_id, :session_id, :correct, :rating, :client_id, :answer,"
-            " :created_at, :prev_state, :prev_step, :prev_stability, :prev_difficulty,"
-            " :prev_due, :prev_last_review, :prev_first_review, :prev_review_id) RETURNING id",
-            {
-                "word_id": word_id,
-                "session_id": session_id,
-                "correct": correct,
-                "rating": rating,
-                "client_id": client_id,
-                "answer": answer,
-                "created_at": conn.timestamp(created_at),
-                **snapshot,
-            },
-        )
+    card: CardState,
+) -> None:
+    """Insert review `review_id` (from get_review_context) with the card before it
+    (`snapshot`: its prev_* columns) and the card it produced (`card`, whose
+    last_review is `created_at`).  The review trigger moves the counters, writes
+    `card` into learner_words and serves the session queue's entry
+    (migrations/0010_review_write_path.*.sql)."""
+    await conn.execute(
+        "INSERT INTO words_review_items (id, word_id, study_session_id, correct, rating,"
+        f" client_id, answer, created_at, {_SNAPSHOT_COLUMNS}, {_CARD_COLUMNS}) "
+        "VALUES (:id, :word_id, :session_id, :correct, :rating, :client_id, :answer,"
+        " :created_at, :prev_state, :prev_step, :prev_stability, :prev_difficulty,"
+        " :prev_due, :prev_last_review, :prev_first_review, :prev_review_id,"
+        " :card_state, :card_step, :card_stability, :card_difficulty, :card_due)",
+        {
+            "id": review_id,
+            "word_id": word_id,
+            "session_id": session_id,
+            "correct": correct,
+            "rating": rating,
+            "client_id": client_id,
+            "answer": answer,
+            "created_at": conn.timestamp(created_at),
+            **snapshot,
+            "card_state": card.state,
+            "card_step": card.step,
+            "card_stability": card.stability,
+            "card_difficulty": card.difficulty,
+            "card_due": conn.timestamp(card.due),
+        },
     )
 
 

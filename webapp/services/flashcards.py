@@ -18,7 +18,7 @@ async def flashcard_state(
     `can_undo`, `summary` once done, and `outlook` (next due time, study-ahead and
     missed-most counts) whenever there is no card to show."""
     entry = await queue.next_card(
-        conn, learner_id=learner_id, session=session, default_timezone=default_timezone
+        conn, learner_id=learner_id, session_id=session["id"], default_timezone=default_timezone
     )
     counts = await queue_queries.count_queue(conn, session["id"])
     total, answered = counts["total"], counts["answered"]

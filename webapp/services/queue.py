@@ -22,23 +22,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..db import Conn, to_api_timestamp, utc_now
+from ..errors import NotFound
 from ..queries import cards, queue, stats
 from .dashboard import local_day_bounds, local_today
 
 
 async def next_card(
-    conn: Conn, *, learner_id: int, session: dict[str, Any], default_timezone: str
+    conn: Conn, *, learner_id: int, session_id: int, default_timezone: str
 ) -> dict[str, Any] | None:
     """`{"word", "position", "total", "reason", "repeat"}` of the session's next card,
-    None when done.  One statement once the queue exists; the first call builds it
-    (the session must be `learner_id`'s; `default_timezone` applies when the learner
-    has set none)."""
-    entry = await queue.get_next_entry(conn, session["id"], learner_id)
-    if entry is None and (await queue.count_queue(conn, session["id"]))["total"] == 0:
+    None when done; NotFound unless the session is `learner_id`'s.  One statement
+    (the owner check with the next entry) once the queue exists; the first call
+    builds it (`default_timezone` applies when the learner has set none)."""
+    head = await queue.get_queue_head(conn, session_id, learner_id)
+    if head is None or head["session"]["learner_id"] != learner_id:
+        raise NotFound(f"Study session {session_id} not found")
+    if head["entry"] is None and head["total"] == 0:
         await build_queue(
-            conn, learner_id=learner_id, session=session, default_timezone=default_timezone
+            conn, learner_id=learner_id, session=head["session"], default_timezone=default_timezone
         )
-        entry = await queue.get_next_entry(conn, session["id"], learner_id)
+        head = await queue.get_queue_head(conn, session_id, learner_id)
+        assert head is not None
+    entry = head["entry"]
     if entry is None:
         return None
     reason = entry["reason"]

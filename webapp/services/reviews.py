@@ -5,17 +5,20 @@ IMMEDIATE; PostgreSQL an advisory lock per learner, as several worker processes
 write) and reads the server's clock inside it, so the order of `(created_at, id)`
 is the order answers were applied: what makes a replay equal the live state.
 
-- the counters (session, learner-word, learner) move in the review triggers;
 - the FSRS card changes only through `scheduling.apply_review`, here and in replay;
+  the review's id (its fuzz seed) is taken before the row is written, so the card
+  is computed first and the review row carries it (card_*);
 - the review row keeps the card as it was before it (prev_*), which undo restores;
-- the session queue marks the entry the answer served (and re-queues an Again).
+- the review's INSERT trigger does the rest in the same statement: the counters
+  (session, learner-word, learner), the learner's card row, and the session queue
+  (the entry the answer served; an Again re-queues the word once).  An answer is
+  BEGIN, one SELECT, one INSERT, COMMIT (PostgreSQL adds the advisory lock; on
+  SQLite the BEGIN IMMEDIATE travels with the SELECT).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from fsrs import Rating
 
 from ..db import Conn, parse_timestamp, utc_now
 from ..errors import Conflict, NotFound
@@ -40,7 +43,8 @@ async def record_review(
     `client_id` already recorded in this session returns the first result with
     created False and records nothing; one that was undone is a Conflict.
     """
-    async with conn.transaction():
+    # SQLite: BEGIN IMMEDIATE goes with the context SELECT (one hop), the clock after it
+    async with conn.transaction(begin_with_first_statement=True):
         await cards.lock_learner(conn, learner_id)
         context = await reviews.get_review_context(
             conn, session_id=session_id, word_id=word_id, client_id=client_id
@@ -61,17 +65,7 @@ async def record_review(
         if previous is not None and previous.last_review > now:
             now = previous.last_review  # never before the card's last answer
         chosen = rating if rating is not None else default_rating(correct)
-        review_id = await reviews.insert_review(
-            conn,
-            word_id=word_id,
-            session_id=session_id,
-            correct=correct,
-            rating=chosen,
-            client_id=client_id,
-            answer=answer,
-            created_at=now,
-            snapshot=cards.snapshot_values(conn, context if context["state"] is not None else None),
-        )
+        review_id = int(context["review_id"])
         card = apply_review(
             previous,
             learner_id=learner_id,
@@ -80,22 +74,21 @@ async def record_review(
             rating=chosen,
             reviewed_at=now,
         )
-        first = context["first_review"] if previous is not None else None
-        await cards.save_card(
+        # one statement: its trigger moves the counters, writes `card` into the
+        # learner's row and serves the queue (an Again also re-queues the word once)
+        await reviews.insert_review(
             conn,
-            learner_id=learner_id,
+            review_id=review_id,
             word_id=word_id,
+            session_id=session_id,
+            correct=correct,
+            rating=chosen,
+            client_id=client_id,
+            answer=answer,
+            created_at=now,
+            snapshot=cards.snapshot_values(conn, context if context["state"] is not None else None),
             card=card,
-            first_review=parse_timestamp(first) if first is not None else now,
-            last_review_id=review_id,
         )
-        served = await queue.mark_served(
-            conn, session_id=session_id, word_id=word_id, review_id=review_id
-        )
-        if chosen == Rating.Again and served is not None and served != "again":
-            await queue.append_again(
-                conn, session_id=session_id, word_id=word_id, review_id=review_id
-            )
     review = reviews.review_item(
         {
             "id": review_id,
