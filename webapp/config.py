@@ -56,14 +56,18 @@ class Settings:
         return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
 
 
-def _parse_port(raw: str) -> int:
+def _parse_whole_number(name: str, raw: str, low: int, high: int) -> int:
     try:
-        port = int(raw)
+        number = int(raw)
     except ValueError:
-        raise ConfigError(f"PORT must be a whole number, got {raw!r}") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"PORT must be between 1 and 65535, got {port}")
-    return port
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
+    return number
+
+
+def _parse_port(raw: str) -> int:
+    return _parse_whole_number("PORT", raw, 1, 65535)
 
 
 def _parse_database_url(raw: str) -> str:
@@ -176,13 +180,7 @@ def _parse_addresses(raw: str) -> tuple[str, ...]:
 def _parse_cache_size(raw: str) -> int:
     if not raw.strip():
         return Settings.response_cache_mb
-    try:
-        size = int(raw)
-    except ValueError:
-        raise ConfigError(f"RESPONSE_CACHE_MB must be a whole number, got {raw!r}") from None
-    if not 0 <= size <= 4096:
-        raise ConfigError(f"RESPONSE_CACHE_MB must be between 0 and 4096, got {size}")
-    return size
+    return _parse_whole_number("RESPONSE_CACHE_MB", raw, 0, 4096)
 
 
 def load_settings(
