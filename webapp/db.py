@@ -307,7 +307,12 @@ class Conn:
             await driver.execute(statement)
 
     @asynccontextmanager
-    async def transaction(self, *, begin_with_first_statement: bool = False) -> AsyncIterator[Conn]:
+    async def transaction(
+        self,
+        *,
+        begin_with_first_statement: bool = False,
+        advisory_lock: tuple[int, int] | None = None,
+    ) -> AsyncIterator[Conn]:
         """A write transaction; nested use joins the outer one.
 
         On SQLite it starts with BEGIN IMMEDIATE, retried a few times if another
@@ -316,6 +321,8 @@ class Conn:
         in the same hop as the body's first statement (one hop less, for the hot
         write paths); only for a body that runs every statement through this Conn's
         methods, never the raw driver, and reads the clock after its first statement.
+        `advisory_lock` (PostgreSQL; SQLite's write lock already serialises) takes
+        pg_advisory_xact_lock(namespace, key) in the same round trip as the BEGIN.
         """
         if self._in_transaction:
             yield self
@@ -345,6 +352,9 @@ class Conn:
                         self._begin_pending = False  # no statement ran: nothing began
                     else:
                         await _sqlite_run(driver, "COMMIT", [])
+            elif advisory_lock is not None:
+                async with self._locked_postgres_transaction(*advisory_lock):
+                    yield self
             else:
                 # asyncpg's own transaction (BEGIN, then COMMIT or ROLLBACK): the
                 # `databases` wrapper adds its locks and bookkeeping to every write
@@ -352,6 +362,27 @@ class Conn:
                     yield self
         finally:
             self._in_transaction = False
+
+    @asynccontextmanager
+    async def _locked_postgres_transaction(self, namespace: int, key: int) -> AsyncIterator[None]:
+        """BEGIN and an advisory transaction lock in one round trip, then COMMIT or
+        ROLLBACK.  Two statements need the simple query protocol, which takes no
+        bind parameters: the lock's keys are integers (int() refuses anything else)."""
+        driver = self.driver_connection
+        try:
+            await driver.execute(
+                f"BEGIN; SELECT pg_advisory_xact_lock({int(namespace)}, {int(key)})"
+            )
+        except BaseException:
+            if driver.is_in_transaction():
+                await driver.execute("ROLLBACK")
+            raise
+        try:
+            yield
+        except BaseException:
+            await driver.execute("ROLLBACK")
+            raise
+        await driver.execute("COMMIT")
 
     async def _begin_immediate(self, *, wait_first: bool = False) -> None:
         """Take SQLite's write lock, waiting in short asyncio sleeps while another

@@ -18,6 +18,11 @@ LEARNER_LOCK_NAMESPACE = 5005
 CARD_COLUMNS = "state, step, stability, difficulty, due, last_review"
 
 
+def learner_lock_key(learner_id: int) -> tuple[int, int]:
+    """The advisory lock of one learner's writes (Conn.transaction takes it with BEGIN)."""
+    return LEARNER_LOCK_NAMESPACE, learner_id
+
+
 async def lock_learner(conn: Conn, learner_id: int) -> None:
     """Serialise one learner's answers and undos until the transaction ends.
 

@@ -44,8 +44,10 @@ async def record_review(
     created False and records nothing; one that was undone is a Conflict.
     """
     # SQLite: BEGIN IMMEDIATE goes with the context SELECT (one hop), the clock after it
-    async with conn.transaction(begin_with_first_statement=True):
-        await cards.lock_learner(conn, learner_id)
+    # PostgreSQL: the learner's advisory lock goes with the BEGIN (one round trip)
+    async with conn.transaction(
+        begin_with_first_statement=True, advisory_lock=cards.learner_lock_key(learner_id)
+    ):
         context = await reviews.get_review_context(
             conn, session_id=session_id, word_id=word_id, client_id=client_id
         )
