@@ -21,7 +21,7 @@ from memory, for as long as nothing it shows has changed:
 Only 200 answers of GET requests are kept, as the view returned them; the
 after-request steps (security and CORS headers, `Cache-Control: private` for a
 learner's page, compression) run on every answer, a hit included.  A hit's
-compressed body is kept with the entry (`compressed_bodies`), so Brotli runs once
+compressed body is kept with the entry (`Entry.compressed`), so Brotli runs once
 per entry and encoding.  Each answer carries an ETag of its key: a browser's
 revalidation (`If-None-Match`) of an unchanged response is a 304 without a body.
 
@@ -60,13 +60,16 @@ View = Callable[P, Awaitable[ResponseReturnValue]]
 
 @dataclass
 class Entry:
+    key: str
     body: bytes
-    status: int
     headers: list[tuple[str, str]]
-    etag: str
     expires: float  # the app clock's timestamp
     learner_used: bool
     compressed: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.key}"'
 
     @property
     def size(self) -> int:
@@ -101,10 +104,13 @@ class ResponseStore:
         self.bytes += entry.size
         self.evict()
 
-    def grew(self, entry: Entry, extra: int) -> None:
-        """An entry got a compressed body: count it, and make room if need be."""
-        self.bytes += extra
-        self.evict()
+    def add_compressed(self, entry: Entry, encoding: str, body: bytes) -> None:
+        """Keep `entry`'s body in `encoding`; counted only while the entry is stored
+        (one too large to keep, or evicted meanwhile, must not inflate the count)."""
+        entry.compressed[encoding] = body
+        if self._entries.get(entry.key) is entry:
+            self.bytes += len(body)
+            self.evict()
 
     def discard(self, key: str) -> None:
         entry = self._entries.pop(key, None)
@@ -180,9 +186,8 @@ def _answer(entry: Entry) -> Response:
     g.learner_used = entry.learner_used
     if _not_modified(entry):
         return Response(status=304, headers=Headers([("ETag", entry.etag)]))
-    g.compressed_bodies = entry.compressed
     g.response_entry = entry
-    return Response(entry.body, status=entry.status, headers=Headers(entry.headers))
+    return Response(entry.body, status=200, headers=Headers(entry.headers))
 
 
 def cached(ttl: float = MAX_TTL_SECONDS) -> Callable[[View[P]], View[P]]:
@@ -208,19 +213,18 @@ def cached(ttl: float = MAX_TTL_SECONDS) -> Callable[[View[P]], View[P]]:
             response = await current_app.make_response(await view(*args, **kwargs))
             if response.status_code != 200 or not isinstance(response.response, DataBody):
                 return response
-            # revalidate every time (the tag is cheap to check; the data may change)
-            response.headers["ETag"] = f'"{key}"'
-            response.headers.setdefault("Cache-Control", "no-cache")
             entry = Entry(
+                key=key,
                 body=await response.get_data(as_text=False),
-                status=200,
-                headers=list(response.headers.items()),
-                etag=f'"{key}"',
+                headers=[],
                 expires=now + ttl,
                 learner_used=bool(g.get("learner_used")),
             )
+            # revalidate every time (the tag is cheap to check; the data may change)
+            response.headers["ETag"] = entry.etag
+            response.headers.setdefault("Cache-Control", "no-cache")
+            entry.headers = list(response.headers.items())
             responses.put(key, entry)
-            g.compressed_bodies = entry.compressed
             g.response_entry = entry
             return response
 
@@ -231,17 +235,13 @@ def cached(ttl: float = MAX_TTL_SECONDS) -> Callable[[View[P]], View[P]]:
 
 def remember_compressed(encoding: str, body: bytes) -> None:
     """Keep a compressed body with the request's cache entry (compression calls it)."""
-    bodies: dict[str, bytes] | None = g.get("compressed_bodies")
-    if bodies is None:
-        return
-    bodies[encoding] = body
     entry: Entry | None = g.get("response_entry")
     responses = store()
     if entry is not None and responses is not None:
-        responses.grew(entry, len(body))
+        responses.add_compressed(entry, encoding, body)
 
 
 def compressed_body(encoding: str) -> bytes | None:
     """The request's cache entry's body in `encoding`, if it was compressed before."""
-    bodies: dict[str, bytes] | None = g.get("compressed_bodies")
-    return None if bodies is None else bodies.get(encoding)
+    entry: Entry | None = g.get("response_entry")
+    return None if entry is None else entry.compressed.get(encoding)
