@@ -110,6 +110,18 @@ def _new_databases_connection(db: databases.Database) -> _DatabasesConnection:
     return _DatabasesConnection(db, db._backend)
 
 
+async def _keep_postgres_session(connection: Any) -> None:
+    """asyncpg's pool hook for a connection coming back: nothing to undo.
+
+    Before calling it asyncpg rolls back a transaction left open and drops
+    listeners.  Its default hook then sends `pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL` on every release: one more round trip per request, for
+    session state the portal never creates (its advisory locks are transaction
+    locks; it runs no SET, LISTEN, cursor or session lock).  Anything that starts
+    to must reset it itself.
+    """
+
+
 async def _on_sqlite_thread(
     driver: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]
 ) -> T:
@@ -418,7 +430,9 @@ class Database:
         self._idle: list[Conn] = []
         self._write_lock = asyncio.Lock()
         if self.dialect == "postgresql":
-            self._db = databases.Database(url, min_size=1, max_size=10)
+            self._db = databases.Database(
+                url, min_size=1, max_size=10, reset=_keep_postgres_session
+            )
         else:
             self._db = databases.Database(url)
 

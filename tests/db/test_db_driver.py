@@ -70,6 +70,35 @@ async def test_each_acquired_connection_is_its_own_even_in_one_task(database_url
         await database.disconnect()
 
 
+async def test_a_connection_released_mid_transaction_hands_on_nothing(database_url: str) -> None:
+    """A request that dies mid-write (cancelled, a failed COMMIT) leaves no open
+    transaction behind: whichever connection the next requests get, none sees the
+    write, none is still inside it.  (On PostgreSQL asyncpg rolls back on release;
+    the portal skips only its session-state reset query.)"""
+    database = Database(database_url)
+    await database.connect()
+    try:
+        async with database.connection() as setup:
+            await setup.execute("CREATE TABLE half_written (x INTEGER)")
+        dying = await database.acquire()
+        await dying.driver_connection.execute("BEGIN")
+        await dying.driver_connection.execute("INSERT INTO half_written VALUES (1)")
+        await database.release(dying)
+        held = [await database.acquire() for _ in range(10)]  # the whole pool
+        try:
+            for conn in held:
+                assert await conn.fetch_val("SELECT COUNT(*) FROM half_written WHERE x = 1") == 0
+                async with conn.transaction():  # a new transaction starts cleanly
+                    await conn.execute("INSERT INTO half_written VALUES (2)")
+        finally:
+            for conn in held:
+                await database.release(conn)
+        async with database.connection() as check:
+            assert await check.fetch_val("SELECT COUNT(*) FROM half_written") == 10
+    finally:
+        await database.disconnect()
+
+
 async def test_sqlite_work_runs_on_aiosqlites_thread_with_its_connection(tmp_path: Path) -> None:
     """The one-job hop db.py uses for every SQLite statement (private in aiosqlite)."""
     async with aiosqlite.connect(tmp_path / "probe.db") as driver:
