@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/measure_server_limits.py [server ...]
 
-Servers: uvicorn-httptools, uvicorn-h11, hypercorn, granian (when importable).
+Servers: uvicorn-httptools, uvicorn-h11, uvicorn-bounded-httptools (the Procfile's),
+hypercorn, granian (when importable).
 For each: the status for one request with a 64 KB / 1 MB / 20 MB header, the
 memory the workers grow by while 20 clients each hold an unfinished 20 MB
 header, and how long the server keeps a connection whose header never ends
@@ -40,6 +41,11 @@ def commands(port: int) -> dict[str, list[str]]:
     return {
         "uvicorn-httptools": [*uvicorn, "--http", "httptools"],
         "uvicorn-h11": [*uvicorn, "--http", "h11", "--h11-max-incomplete-event-size", "16384"],
+        "uvicorn-bounded-httptools": [
+            *uvicorn,
+            "--http",
+            "webapp.http_protocol:BoundedHttpToolsProtocol",
+        ],
         "hypercorn": [
             str(BIN / "hypercorn"),
             "--bind",
@@ -173,7 +179,13 @@ def measure(name: str, database_url: str) -> None:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["uvicorn-httptools", "uvicorn-h11", "hypercorn", "granian"]
+    wanted = sys.argv[1:] or [
+        "uvicorn-httptools",
+        "uvicorn-h11",
+        "uvicorn-bounded-httptools",
+        "hypercorn",
+        "granian",
+    ]
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/measure.db"
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x" * 40}

@@ -173,7 +173,7 @@ async def test_sigterm_lets_an_in_flight_request_finish(database_url, conn, star
     answer = json.loads(rest.partition("\r\n\r\n")[2])
     assert answer["success"] is True
     # The connection is closed after the answer: the read above ran to end of stream
-    # (h11 closes it instead of sending "Connection: close" as httptools does).
+    # (httptools also sends "Connection: close"; h11 only closed it).
     assert exit_code == 0
     stored = await stored_reviews(conn)
     assert stored[answer["id"]] == (session_id, 2, True)

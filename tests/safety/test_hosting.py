@@ -152,6 +152,65 @@ async def test_a_huge_header_is_refused_and_the_server_stays_up(database_url, st
         client.close()
 
 
+def _unfinished_long_head(port: int) -> bytes:
+    """A header that keeps growing (4 KB at a time) and never ends: what the server says."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        try:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+            for _ in range(64):  # 256 KB at most; the server should stop us long before
+                sock.sendall(b"a" * 4096)
+                time.sleep(0.005)  # separate reads, as from a slow client
+        except OSError:
+            pass  # closed on us: the answer was sent first
+        try:
+            return sock.recv(200)
+        except OSError:
+            return b""
+
+
+async def test_a_head_that_never_ends_is_cut_off_at_16_kb(database_url, start_server):
+    """The server answers 431 and closes once an unfinished head passes 16 KB, instead
+    of buffering it for as long as the client keeps sending."""
+    server = await asyncio.to_thread(start_server, database_url, workers=1)
+    answer = await asyncio.to_thread(_unfinished_long_head, server.port)
+    assert answer.startswith(b"HTTP/1.1 431"), answer
+    client = server.client()
+    try:
+        assert (await asyncio.to_thread(client.get, "/health")).status == 200
+    finally:
+        client.close()
+
+
+def _pipelined(port: int) -> list[bytes]:
+    """Three requests sent at once on one connection, the middle one with a 12 KB
+    body: the status line of each answer."""
+    body = b'{"name": "' + b"a" * 12000 + b'"}'
+    requests = (
+        b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        b"POST /api/learners HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+        + b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(requests)
+        while chunk := sock.recv(65536):
+            received += chunk
+    return re.findall(rb"HTTP/1\.1 \d{3}", received)
+
+
+async def test_pipelined_requests_with_a_body_are_all_answered(database_url, start_server):
+    """The head limit counts only a head's bytes: a body and the requests around it
+    on one connection pass."""
+    server = await asyncio.to_thread(start_server, database_url, workers=1)
+    statuses = await asyncio.to_thread(_pipelined, server.port)
+    assert len(statuses) == 3 and b"HTTP/1.1 431" not in statuses, statuses
+    assert statuses[0] == statuses[2] == b"HTTP/1.1 200", statuses
+
+
 class SlowClients:
     """`count` clients that each send a write's headers, then its body at 1 byte/s."""
 
