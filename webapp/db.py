@@ -26,6 +26,8 @@ import aiosqlite
 import databases
 from databases.core import Connection as _DatabasesConnection
 
+from .writer_turn import WriterTurn
+
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 10000"
@@ -230,7 +232,11 @@ class Conn:
     """
 
     def __init__(
-        self, raw: _DatabasesConnection, dialect: str, write_lock: asyncio.Lock | None = None
+        self,
+        raw: _DatabasesConnection,
+        dialect: str,
+        write_lock: asyncio.Lock | None = None,
+        writer_turn: WriterTurn | None = None,
     ) -> None:
         self._raw = raw
         self.dialect = dialect
@@ -238,6 +244,7 @@ class Conn:
         # SQLite: BEGIN IMMEDIATE is still to be sent, with the next statement
         self._begin_pending = False
         self._write_lock = write_lock or asyncio.Lock()
+        self._writer_turn = writer_turn
 
     @property
     def is_sqlite(self) -> bool:
@@ -345,7 +352,7 @@ class Conn:
                 # One writer per process at a time: the others wait here, cheaply,
                 # instead of in SQLite's busy handler, which sleeps in steps of
                 # up to 100 ms; only the processes still contend for the file lock.
-                async with self._write_lock:
+                async with self._write_lock, self._turn_to_write():
                     if begin_with_first_statement:
                         self._begin_pending = True
                     else:
@@ -374,6 +381,21 @@ class Conn:
                     yield self
         finally:
             self._in_transaction = False
+
+    @asynccontextmanager
+    async def _turn_to_write(self) -> AsyncIterator[None]:
+        """This process's turn among the portal's processes writing the SQLite file
+        (writer_turn.py), held until COMMIT or ROLLBACK."""
+        turn = self._writer_turn
+        if turn is None:
+            yield
+            return
+        if not await turn.take(WRITE_LOCK_WAIT_SECONDS):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            yield
+        finally:
+            turn.give_back()
 
     @asynccontextmanager
     async def _locked_postgres_transaction(self, namespace: int, key: int) -> AsyncIterator[None]:
@@ -429,6 +451,7 @@ class Database:
         # the file (and start a thread) for every request.
         self._idle: list[Conn] = []
         self._write_lock = asyncio.Lock()
+        self._writer_turn: WriterTurn | None = None
         if self.dialect == "postgresql":
             self._db = databases.Database(
                 url, min_size=1, max_size=10, reset=_keep_postgres_session
@@ -443,7 +466,10 @@ class Database:
     async def connect(self) -> None:
         try:
             if self.is_sqlite:
-                create_private_file(sqlite_path(self.url))
+                path = sqlite_path(self.url)
+                create_private_file(path)
+                with contextlib.suppress(OSError):  # a read-only folder: SQLite's lock alone
+                    self._writer_turn = WriterTurn(path.with_name(path.name + "-writer"))
             await self._db.connect()
             async with self.connection() as conn:
                 await conn.fetch_val("SELECT 1")
@@ -455,6 +481,9 @@ class Database:
         for conn in idle:
             await _close(conn)
         await self._db.disconnect()
+        if self._writer_turn is not None:
+            self._writer_turn.close()
+            self._writer_turn = None
 
     async def acquire(self) -> Conn:
         if self._idle:
@@ -464,7 +493,7 @@ class Database:
         if self.is_sqlite:
             for pragma in SQLITE_PRAGMAS:
                 await raw.execute(query=pragma)
-        return Conn(raw, self.dialect, self._write_lock)
+        return Conn(raw, self.dialect, self._write_lock, self._writer_turn)
 
     async def release(self, conn: Conn, reusable: bool = True) -> None:
         # transaction() commits or rolls back; should even that fail (a cancelled task, a

@@ -110,7 +110,7 @@ def start_project(
     root = root or target_root()
     port = free_port()
     env = project_env(database_url)
-    env.update(PORT=str(port), WEB_CONCURRENCY=str(workers), **(extra_env or {}))
+    env.update({"PORT": str(port), "WEB_CONCURRENCY": str(workers), **(extra_env or {})})
     command = procfile_web_command(root)
     if factory:  # an experiment: the same command serving a patched app factory
         command = command.replace("webapp:create_app", factory)

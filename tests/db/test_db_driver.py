@@ -7,6 +7,7 @@ renames or changes them fails here, by name, instead of somewhere in a request.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -97,6 +98,44 @@ async def test_a_connection_released_mid_transaction_hands_on_nothing(database_u
             assert await check.fetch_val("SELECT COUNT(*) FROM half_written") == 10
     finally:
         await database.disconnect()
+
+
+async def test_sqlite_writers_of_two_processes_take_turns_and_an_outside_writer_still_counts(
+    tmp_path: Path,
+) -> None:
+    """Two portal processes (two Database objects: each has its own turn file handle)
+    write the same file at once and every write lands; a writer that takes no turn
+    (here plain sqlite3, as another tool would) still holds the portal's writers off
+    until it commits, since SQLite's lock decides, the turn only saves retries."""
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    first, second = Database(url), Database(url)
+    await first.connect()
+    await second.connect()
+    try:
+        async with first.connection() as setup:
+            await setup.execute("CREATE TABLE tally (who TEXT, n INTEGER)")
+
+        async def write(database: Database, who: str) -> None:
+            for n in range(40):
+                async with database.connection() as conn, conn.transaction():
+                    await conn.execute("INSERT INTO tally VALUES (:who, :n)", {"who": who, "n": n})
+
+        outside = sqlite3.connect(tmp_path / "turns.db", isolation_level=None)
+        outside.execute("BEGIN IMMEDIATE")
+        outside.execute("INSERT INTO tally VALUES ('outside', 0)")
+        writers = asyncio.gather(write(first, "first"), write(second, "second"))
+        await asyncio.sleep(0.2)
+        async with first.connection() as check:  # the portal has written nothing yet
+            assert await check.fetch_val("SELECT COUNT(*) FROM tally") == 0
+        outside.execute("COMMIT")
+        outside.close()
+        await asyncio.wait_for(writers, 30)
+        async with first.connection() as check:
+            rows = await check.fetch_all("SELECT who, COUNT(*) AS n FROM tally GROUP BY who")
+        assert {row["who"]: row["n"] for row in rows} == {"outside": 1, "first": 40, "second": 40}
+    finally:
+        await first.disconnect()
+        await second.disconnect()
 
 
 async def test_sqlite_work_runs_on_aiosqlites_thread_with_its_connection(tmp_path: Path) -> None:
