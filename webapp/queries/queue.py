@@ -43,9 +43,10 @@ async def get_queue_head(conn: Conn, session_id: int, learner_id: int) -> dict[s
     """A session and its first open entry, in one statement (None: no such session).
 
     `session` (`id`, `learner_id`, `group_id`, `queue_mode`: enough to check the
-    owner and build the queue), `total` entries, and `entry` (None when none is
-    open): the word item, its reason and position.  The owner check is the
-    caller's, so a next card is this one statement once the queue exists.
+    owner and build the queue), `total` entries, how many are `answered`, and
+    `entry` (None when none is open): the word item, its reason and position.
+    The owner check is the caller's, so a next card is this one statement once
+    the queue exists.
     """
     row = await conn.fetch_one(
         "SELECT s.id AS session_id, s.learner_id AS session_learner_id, s.group_id,"
@@ -76,7 +77,12 @@ async def get_queue_head(conn: Conn, session_id: int, learner_id: int) -> dict[s
             "position": int(row["answered"]) + 1,
             "total": int(row["total"]),
         }
-    return {"session": session, "total": int(row["total"]), "entry": entry}
+    return {
+        "session": session,
+        "total": int(row["total"]),
+        "answered": int(row["answered"]),
+        "entry": entry,
+    }
 
 
 async def insert_entries(conn: Conn, session_id: int, entries: list[tuple[int, str]]) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from ..db import Conn
 from ..queries import flashcards
-from ..queries import queue as queue_queries
 from . import queue
 
 
@@ -17,11 +16,10 @@ async def flashcard_state(
     """`card` (word item or None), `reason`, `position`, `total`, `progress_pct`,
     `can_undo`, `summary` once done, and `outlook` (next due time, study-ahead and
     missed-most counts) whenever there is no card to show."""
-    entry = await queue.next_card(
+    head = await queue.queue_head(
         conn, learner_id=learner_id, session_id=session["id"], default_timezone=default_timezone
     )
-    counts = await queue_queries.count_queue(conn, session["id"])
-    total, answered = counts["total"], counts["answered"]
+    entry, total, answered = head["card"], head["total"], head["answered"]
     summary = outlook = None
     if entry is None:
         outlook = await queue.group_outlook(

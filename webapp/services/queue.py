@@ -34,6 +34,18 @@ async def next_card(
     None when done; NotFound unless the session is `learner_id`'s.  One statement
     (the owner check with the next entry) once the queue exists; the first call
     builds it (`default_timezone` applies when the learner has set none)."""
+    head = await queue_head(
+        conn, learner_id=learner_id, session_id=session_id, default_timezone=default_timezone
+    )
+    card: dict[str, Any] | None = head["card"]
+    return card
+
+
+async def queue_head(
+    conn: Conn, *, learner_id: int, session_id: int, default_timezone: str
+) -> dict[str, Any]:
+    """`card` (next_card's answer), the queue's `total` entries and how many are
+    `answered`: read in next_card's one statement."""
     head = await queue.get_queue_head(conn, session_id, learner_id)
     if head is None or head["session"]["learner_id"] != learner_id:
         raise NotFound(f"Study session {session_id} not found")
@@ -44,15 +56,16 @@ async def next_card(
         head = await queue.get_queue_head(conn, session_id, learner_id)
         assert head is not None
     entry = head["entry"]
-    if entry is None:
-        return None
-    reason = entry["reason"]
-    return {
-        **entry,
-        # an Again entry is a due card brought back; `repeat` tells it apart
-        "reason": "due" if reason == "again" else reason,
-        "repeat": reason == "again",
-    }
+    card = None
+    if entry is not None:
+        reason = entry["reason"]
+        card = {
+            **entry,
+            # an Again entry is a due card brought back; `repeat` tells it apart
+            "reason": "due" if reason == "again" else reason,
+            "repeat": reason == "again",
+        }
+    return {"card": card, "total": head["total"], "answered": head["answered"]}
 
 
 async def build_queue(
