@@ -12,7 +12,7 @@ costs one system call.  Held by another process, one thread blocks on it and wak
 the moment it is released.
 
 The lock is a hint, never the guard.  SQLite's own lock still decides who writes, so
-a writer that takes no turn (the CLI, a tool outside the portal) is still excluded,
+a writer that takes no turn (the sqlite3 shell, another tool) is still excluded,
 and a turn lost to a cancelled wait only means one retry more.
 """
 
