@@ -8,7 +8,12 @@ clients sending 20 MB headers grew one worker by 464 MB (docs/hosting-limits.md)
 
 This subclass counts the bytes that arrive while a request's head (request line and
 headers) is still incomplete, and past MAX_HEAD_BYTES answers 431 and closes the
-connection, before the parser has buffered more.  Everything else is uvicorn's.
+connection, before the parser has buffered more.  It also answers 411 (Length
+Required, which HTTP allows a server to ask for) to a request body sent with
+Transfer-Encoding: a chunked body may end in trailer fields, which httptools buffers
+as it does headers, with no bound, and the portal's clients (browsers, fetch, curl)
+send a Content-Length.  A body with a length is bounded by uvicorn's flow control
+and the app's own limits.  Everything else is uvicorn's.
 
 Served by `uvicorn --http webapp.http_protocol:BoundedHttpToolsProtocol` (the Procfile).
 """
@@ -21,20 +26,35 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 # every cookie of this portal is under 4 KB.
 MAX_HEAD_BYTES = 16 * 1024
 
-_REFUSAL = b"Request header fields too large (at most 16 KB)\n"
-_RESPONSE = b"".join(
-    [
-        b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
-        b"content-type: text/plain; charset=utf-8\r\n",
-        b"content-length: " + str(len(_REFUSAL)).encode("ascii") + b"\r\n",
-        b"connection: close\r\n\r\n",
-        _REFUSAL,
-    ]
+
+def _closing_response(status: bytes, message: bytes) -> bytes:
+    return b"".join(
+        [
+            b"HTTP/1.1 " + status + b"\r\n",
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: " + str(len(message)).encode("ascii") + b"\r\n",
+            b"connection: close\r\n\r\n",
+            message,
+        ]
+    )
+
+
+_HEAD_TOO_LARGE = _closing_response(
+    b"431 Request Header Fields Too Large", b"Request header fields too large (at most 16 KB)\n"
+)
+_LENGTH_REQUIRED = _closing_response(
+    b"411 Length Required",
+    b"Send the request body with a Content-Length (Transfer-Encoding is not accepted)\n",
 )
 
 
+class _Refused(Exception):
+    """Raised from a parser callback to stop parsing a refused request."""
+
+
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, refusing a request head over MAX_HEAD_BYTES."""
+    """uvicorn's httptools protocol, refusing a head over MAX_HEAD_BYTES and a body
+    sent with Transfer-Encoding."""
 
     # per connection (set on the instance as they change)
     _head_bytes = 0  # bytes received since the current head began
@@ -56,17 +76,28 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._head_bytes = 0
             return
         self._head_bytes += len(data)
-        if self._head_bytes > MAX_HEAD_BYTES and self.transport is not None:
-            self._refused = True
+        if self._head_bytes > MAX_HEAD_BYTES:
             self.logger.warning("Request head over %d bytes: refused (431).", MAX_HEAD_BYTES)
-            self.transport.write(_RESPONSE)
-            self.transport.close()
+            self._refuse(_HEAD_TOO_LARGE)
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
         self._head_bytes = 0
         self._boundaries += 1
+        if any(name == b"transfer-encoding" for name, _ in self.headers):
+            self._refuse(_LENGTH_REQUIRED)
+            raise _Refused  # the parser stops here; uvicorn's 400 is not sent (below)
         super().on_headers_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        if not self._refused:  # a refused request has had its answer
+            super().send_400_response(msg)
+
+    def _refuse(self, response: bytes) -> None:
+        self._refused = True
+        if self.transport is not None:
+            self.transport.write(response)
+            self.transport.close()
 
     def on_message_complete(self) -> None:
         self._reading_head = True

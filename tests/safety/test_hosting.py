@@ -181,6 +181,39 @@ async def test_a_head_that_never_ends_is_cut_off_at_16_kb(database_url, start_se
         client.close()
 
 
+def _chunked_post_with_endless_trailers(port: int) -> bytes:
+    """A chunked body, then trailer fields that never end: what the server says."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        try:
+            sock.sendall(
+                b"POST /api/learners HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"2\r\n{}\r\n0\r\nX-Trailer: "
+            )
+            for _ in range(64):
+                sock.sendall(b"a" * 4096)
+                time.sleep(0.005)
+        except OSError:
+            pass  # closed on us: the answer was sent first
+        try:
+            return sock.recv(200)
+        except OSError:
+            return b""
+
+
+async def test_a_body_without_a_length_is_refused_with_411(database_url, start_server):
+    """Chunked bodies are refused before they are read: their trailer fields would
+    be buffered without a bound (httptools keeps them as it keeps headers)."""
+    server = await asyncio.to_thread(start_server, database_url, workers=1)
+    answer = await asyncio.to_thread(_chunked_post_with_endless_trailers, server.port)
+    assert answer.startswith(b"HTTP/1.1 411"), answer
+    client = server.client()
+    try:
+        assert (await asyncio.to_thread(client.get, "/health")).status == 200
+    finally:
+        client.close()
+
+
 def _pipelined(port: int) -> list[bytes]:
     """Three requests sent at once on one connection, the middle one with a 12 KB
     body: the status line of each answer."""
