@@ -141,10 +141,7 @@ def _huge_header(port: int, size: int) -> bytes:
             return b""  # the server closed the connection on us
 
 
-async def test_a_huge_header_is_refused_and_the_server_stays_up(database_url, start_server):
-    server = await asyncio.to_thread(start_server, database_url, workers=1)
-    answer = await asyncio.to_thread(_huge_header, server.port, 1 << 20)
-    assert not answer.startswith(b"HTTP/1.1 200"), answer
+async def _assert_still_serving(server: Server) -> None:
     client = server.client()
     try:
         assert (await asyncio.to_thread(client.get, "/health")).status == 200
@@ -152,11 +149,18 @@ async def test_a_huge_header_is_refused_and_the_server_stays_up(database_url, st
         client.close()
 
 
-def _unfinished_long_head(port: int) -> bytes:
-    """A header that keeps growing (4 KB at a time) and never ends: what the server says."""
+async def test_a_huge_header_is_refused_and_the_server_stays_up(database_url, start_server):
+    server = await asyncio.to_thread(start_server, database_url, workers=1)
+    answer = await asyncio.to_thread(_huge_header, server.port, 1 << 20)
+    assert not answer.startswith(b"HTTP/1.1 200"), answer
+    await _assert_still_serving(server)
+
+
+def _never_ending(port: int, start: bytes) -> bytes:
+    """`start`, then 4 KB at a time that never ends it: what the server says."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         try:
-            sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+            sock.sendall(start)
             for _ in range(64):  # 256 KB at most; the server should stop us long before
                 sock.sendall(b"a" * 4096)
                 time.sleep(0.005)  # separate reads, as from a slow client
@@ -172,46 +176,24 @@ async def test_a_head_that_never_ends_is_cut_off_at_16_kb(database_url, start_se
     """The server answers 431 and closes once an unfinished head passes 16 KB, instead
     of buffering it for as long as the client keeps sending."""
     server = await asyncio.to_thread(start_server, database_url, workers=1)
-    answer = await asyncio.to_thread(_unfinished_long_head, server.port)
+    start = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+    answer = await asyncio.to_thread(_never_ending, server.port, start)
     assert answer.startswith(b"HTTP/1.1 431"), answer
-    client = server.client()
-    try:
-        assert (await asyncio.to_thread(client.get, "/health")).status == 200
-    finally:
-        client.close()
-
-
-def _chunked_post_with_endless_trailers(port: int) -> bytes:
-    """A chunked body, then trailer fields that never end: what the server says."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        try:
-            sock.sendall(
-                b"POST /api/learners HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                b"2\r\n{}\r\n0\r\nX-Trailer: "
-            )
-            for _ in range(64):
-                sock.sendall(b"a" * 4096)
-                time.sleep(0.005)
-        except OSError:
-            pass  # closed on us: the answer was sent first
-        try:
-            return sock.recv(200)
-        except OSError:
-            return b""
+    await _assert_still_serving(server)
 
 
 async def test_a_body_without_a_length_is_refused_with_411(database_url, start_server):
-    """Chunked bodies are refused before they are read: their trailer fields would
-    be buffered without a bound (httptools keeps them as it keeps headers)."""
+    """Chunked bodies are refused before they are read: their trailer fields (here
+    one that never ends) would be buffered without a bound, as httptools keeps headers."""
     server = await asyncio.to_thread(start_server, database_url, workers=1)
-    answer = await asyncio.to_thread(_chunked_post_with_endless_trailers, server.port)
+    start = (
+        b"POST /api/learners HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\nX-Trailer: "
+    )
+    answer = await asyncio.to_thread(_never_ending, server.port, start)
     assert answer.startswith(b"HTTP/1.1 411"), answer
-    client = server.client()
-    try:
-        assert (await asyncio.to_thread(client.get, "/health")).status == 200
-    finally:
-        client.close()
+    await _assert_still_serving(server)
 
 
 def _pipelined(port: int) -> list[bytes]:
