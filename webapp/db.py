@@ -341,9 +341,15 @@ class Conn:
         write paths); only for a body that runs every statement through this Conn's
         methods, never the raw driver, and reads the clock after its first statement.
         `advisory_lock` (PostgreSQL; SQLite's write lock already serialises) takes
-        pg_advisory_xact_lock(namespace, key) in the same round trip as the BEGIN.
+        pg_advisory_xact_lock(namespace, key) in the same round trip as the BEGIN,
+        or as a statement of its own when this joins an outer transaction.
         """
         if self._in_transaction:
+            if advisory_lock is not None and not self.is_sqlite:
+                await self.fetch_val(
+                    "SELECT pg_advisory_xact_lock(:namespace, :key)",
+                    {"namespace": advisory_lock[0], "key": advisory_lock[1]},
+                )
             yield self
             return
         self._in_transaction = True

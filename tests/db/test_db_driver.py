@@ -18,6 +18,8 @@ import aiosqlite
 from tests.helpers import insert_session
 from webapp import db as portal_db
 from webapp.db import Conn, Database
+from webapp.queries.cards import learner_lock_key
+from webapp.services import DEFAULT_LEARNER_ID
 
 
 async def test_rows_changed_means_the_same_on_both_databases(conn: Conn) -> None:
@@ -133,6 +135,42 @@ async def test_sqlite_writers_of_two_processes_take_turns_and_an_outside_writer_
         async with first.connection() as check:
             rows = await check.fetch_all("SELECT who, COUNT(*) AS n FROM tally GROUP BY who")
         assert {row["who"]: row["n"] for row in rows} == {"outside": 1, "first": 40, "second": 40}
+    finally:
+        await first.disconnect()
+        await second.disconnect()
+
+
+async def test_a_learners_lock_holds_off_their_next_writer_even_inside_an_outer_transaction(
+    database_url: str,
+) -> None:
+    """`transaction(advisory_lock=…)` joined to a transaction already open still takes
+    the lock: a second writer of the same learner (another worker's connection)
+    starts only after the first commits, and then sees its write."""
+    key = learner_lock_key(DEFAULT_LEARNER_ID)
+    first, second = Database(database_url), Database(database_url)
+    await first.connect()
+    await second.connect()
+    try:
+        async with first.connection() as setup:
+            await setup.execute("CREATE TABLE answered (n INTEGER)")
+        seen: list[int] = []
+
+        async def next_writer() -> None:
+            async with second.connection() as conn, conn.transaction(advisory_lock=key):
+                seen.append(await conn.fetch_val("SELECT COUNT(*) FROM answered"))
+                await conn.execute("INSERT INTO answered VALUES (2)")
+
+        async with (
+            first.connection() as conn,
+            conn.transaction(),
+            conn.transaction(advisory_lock=key),  # joins the outer one
+        ):
+            await conn.execute("INSERT INTO answered VALUES (1)")
+            waiting = asyncio.create_task(next_writer())
+            await asyncio.sleep(0.3)
+            assert not waiting.done() and seen == []  # held off until COMMIT
+        await asyncio.wait_for(waiting, 15)
+        assert seen == [1]
     finally:
         await first.disconnect()
         await second.disconnect()

@@ -19,21 +19,11 @@ CARD_COLUMNS = "state, step, stability, difficulty, due, last_review"
 
 
 def learner_lock_key(learner_id: int) -> tuple[int, int]:
-    """The advisory lock of one learner's writes (Conn.transaction takes it with BEGIN)."""
+    """The lock that serialises one learner's answers, undos and resets:
+    `conn.transaction(advisory_lock=learner_lock_key(id))`.  On PostgreSQL it is an
+    advisory transaction lock (several worker processes write); SQLite's BEGIN
+    IMMEDIATE already holds the one write lock."""
     return LEARNER_LOCK_NAMESPACE, learner_id
-
-
-async def lock_learner(conn: Conn, learner_id: int) -> None:
-    """Serialise one learner's answers and undos until the transaction ends.
-
-    SQLite's BEGIN IMMEDIATE (Conn.transaction) already holds the one write lock;
-    PostgreSQL runs several worker processes, so it takes an advisory lock.
-    """
-    if not conn.is_sqlite:
-        await conn.fetch_val(
-            "SELECT pg_advisory_xact_lock(:namespace, :learner_id)",
-            {"namespace": LEARNER_LOCK_NAMESPACE, "learner_id": learner_id},
-        )
 
 
 def card_from_row(row: dict[str, Any], prefix: str = "") -> CardState | None:

@@ -160,8 +160,8 @@ async def delete_learner(conn: Conn, learner_id: int) -> dict[str, int]:
         raise Conflict(
             "The default learner cannot be deleted: reset its history instead", field="learner_id"
         )
-    async with conn.transaction():
-        await cards.lock_learner(conn, learner_id)  # no answer of theirs lands half-way
+    # no answer of theirs lands half-way
+    async with conn.transaction(advisory_lock=cards.learner_lock_key(learner_id)):
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
         # Their history first (triggers keep only their own counters moving), then the
@@ -174,8 +174,7 @@ async def delete_learner(conn: Conn, learner_id: int) -> dict[str, int]:
 
 async def reset_learner_history(conn: Conn, learner_id: int) -> dict[str, int]:
     """This learner's sessions, reviews and schedule; nobody else's."""
-    async with conn.transaction():
-        await cards.lock_learner(conn, learner_id)
+    async with conn.transaction(advisory_lock=cards.learner_lock_key(learner_id)):
         await _learner(conn, learner_id)
         counts = await q.count_learner_history(conn, learner_id)
         await q.subtract_learner_group_sessions(conn, learner_id)

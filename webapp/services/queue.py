@@ -72,8 +72,7 @@ async def build_queue(
     conn: Conn, *, learner_id: int, session: dict[str, Any], default_timezone: str
 ) -> int:
     """Fix the session's queue (once; a second caller finds it built); its length."""
-    async with conn.transaction():
-        await cards.lock_learner(conn, learner_id)
+    async with conn.transaction(advisory_lock=cards.learner_lock_key(learner_id)):
         existing = await queue.count_queue(conn, session["id"])
         if existing["total"]:
             return existing["total"]

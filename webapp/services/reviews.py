@@ -122,8 +122,7 @@ async def undo_last_review(conn: Conn, *, learner_id: int, session_id: int) -> d
     rebuilt by replay without it.  Counters move back in the DELETE trigger; the
     client_id stays spent.  Conflict when the session has no answer left.
     """
-    async with conn.transaction():
-        await cards.lock_learner(conn, learner_id)
+    async with conn.transaction(advisory_lock=cards.learner_lock_key(learner_id)):
         if await reviews.get_session_learner(conn, session_id) != learner_id:
             raise NotFound(f"Study session {session_id} not found")
         last = await reviews.get_last_review_of_session(conn, session_id)
