@@ -61,10 +61,11 @@ async def compress_response(response: Response) -> Response:
             _static_cache[key] = compress(data, encoding, quality=11)
         body = _static_cache[key]
     else:
-        kept = compressed_body(encoding)
-        body = kept if kept is not None else compress(data, encoding)
+        kept = compressed_body(encoding)  # a response cache hit's, compressed before
         if kept is None:
-            remember_compressed(encoding, body)
+            kept = compress(data, encoding)
+            remember_compressed(encoding, kept)
+        body = kept
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding
     response.headers["Content-Length"] = str(len(body))

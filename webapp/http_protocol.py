@@ -82,7 +82,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
-        self._head_bytes = 0
         self._boundaries += 1
         if any(name == b"transfer-encoding" for name, _ in self.headers):
             self._refuse(_LENGTH_REQUIRED)
