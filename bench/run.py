@@ -409,14 +409,7 @@ class Run:
             "learner_counter": "SELECT COALESCE(SUM(correct_count + wrong_count), 0) "
             f"FROM learner_stats WHERE learner_id IN ({learners})",
         }
-        out: dict[str, int | None] = {}
-        for name, sql in queries.items():
-            try:
-                out[name] = datasets.scalar(database_url, sql)
-            except Exception as error:  # a renamed column: report what can be checked
-                log(f"cannot read {name}: {error}")
-                out[name] = None
-        return out
+        return datasets.scalars(database_url, queries)
 
     @staticmethod
     def api_review_count(server: Server, crowd: Crowd) -> int | None:

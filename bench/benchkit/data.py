@@ -226,6 +226,19 @@ def scalar(database_url: str, sql: str) -> int | None:
     return None if value in (None, "") else int(value)
 
 
+def scalars(database_url: str, queries: dict[str, str]) -> dict[str, int | None]:
+    """Each named query's integer; None (and a log line) for one the schema cannot
+    answer (a build without that column or table), so the rest is still checked."""
+    out: dict[str, int | None] = {}
+    for name, sql in queries.items():
+        try:
+            out[name] = scalar(database_url, sql)
+        except Exception as error:
+            log(f"cannot read {name}: {error}")
+            out[name] = None
+    return out
+
+
 def project_postgres_copy(
     dataset: Path,
     scale: int,

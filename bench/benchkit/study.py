@@ -13,8 +13,8 @@ import subprocess
 import sys
 from typing import Any
 
-from . import BENCH_DIR, log
-from .data import scalar
+from . import BENCH_DIR
+from .data import scalars
 from .servers import Server, group_cpu_seconds, machine_cpu
 
 LEARNERS = 100
@@ -65,14 +65,7 @@ def stored(database_url: str, result: dict[str, Any]) -> dict[str, int | None]:
         "learner_counters": "SELECT COALESCE(SUM(correct_count + wrong_count), 0) "
         f"FROM learner_stats WHERE learner_id IN ({learners})",
     }
-    out: dict[str, int | None] = {}
-    for name, sql in queries.items():
-        try:
-            out[name] = scalar(database_url, sql)
-        except Exception as error:  # a schema without that column: check what can be
-            log(f"cannot read {name}: {error}")
-            out[name] = None
-    return out
+    return scalars(database_url, queries)
 
 
 def measure_study_loop(
