@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,6 +104,22 @@ async def test_a_connection_released_mid_transaction_hands_on_nothing(database_u
         await database.disconnect()
 
 
+@asynccontextmanager
+async def two_workers(url: str, table: str) -> AsyncIterator[tuple[Database, Database]]:
+    """Two Database objects on one database, as two worker processes have, with
+    `table` (one scratch table) created first."""
+    first, second = Database(url), Database(url)
+    await first.connect()
+    await second.connect()
+    try:
+        async with first.connection() as setup:
+            await setup.execute(f"CREATE TABLE {table}")
+        yield first, second
+    finally:
+        await first.disconnect()
+        await second.disconnect()
+
+
 async def test_sqlite_writers_of_two_processes_take_turns_and_an_outside_writer_still_counts(
     tmp_path: Path,
 ) -> None:
@@ -110,12 +128,7 @@ async def test_sqlite_writers_of_two_processes_take_turns_and_an_outside_writer_
     (here plain sqlite3, as another tool would) still holds the portal's writers off
     until it commits, since SQLite's lock decides, the turn only saves retries."""
     url = f"sqlite:///{tmp_path / 'turns.db'}"
-    first, second = Database(url), Database(url)
-    await first.connect()
-    await second.connect()
-    try:
-        async with first.connection() as setup:
-            await setup.execute("CREATE TABLE tally (who TEXT, n INTEGER)")
+    async with two_workers(url, "tally (who TEXT, n INTEGER)") as (first, second):
 
         async def write(database: Database, who: str) -> None:
             for n in range(40):
@@ -135,9 +148,6 @@ async def test_sqlite_writers_of_two_processes_take_turns_and_an_outside_writer_
         async with first.connection() as check:
             rows = await check.fetch_all("SELECT who, COUNT(*) AS n FROM tally GROUP BY who")
         assert {row["who"]: row["n"] for row in rows} == {"outside": 1, "first": 40, "second": 40}
-    finally:
-        await first.disconnect()
-        await second.disconnect()
 
 
 async def test_a_learners_lock_holds_off_their_next_writer_even_inside_an_outer_transaction(
@@ -147,12 +157,7 @@ async def test_a_learners_lock_holds_off_their_next_writer_even_inside_an_outer_
     the lock: a second writer of the same learner (another worker's connection)
     starts only after the first commits, and then sees its write."""
     key = learner_lock_key(DEFAULT_LEARNER_ID)
-    first, second = Database(database_url), Database(database_url)
-    await first.connect()
-    await second.connect()
-    try:
-        async with first.connection() as setup:
-            await setup.execute("CREATE TABLE answered (n INTEGER)")
+    async with two_workers(database_url, "answered (n INTEGER)") as (first, second):
         seen: list[int] = []
 
         async def next_writer() -> None:
@@ -171,9 +176,6 @@ async def test_a_learners_lock_holds_off_their_next_writer_even_inside_an_outer_
             assert not waiting.done() and seen == []  # held off until COMMIT
         await asyncio.wait_for(waiting, 15)
         assert seen == [1]
-    finally:
-        await first.disconnect()
-        await second.disconnect()
 
 
 async def test_sqlite_work_runs_on_aiosqlites_thread_with_its_connection(tmp_path: Path) -> None:
